@@ -1,0 +1,7 @@
+"""Entry point for `python -m sprintsync`."""
+
+import sys
+
+from sprintsync.cli import main
+
+sys.exit(main())

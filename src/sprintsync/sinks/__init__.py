@@ -1,0 +1,1 @@
+"""Destinations: idempotent publishing of a rendered report."""

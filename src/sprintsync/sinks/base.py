@@ -1,0 +1,41 @@
+"""What every destination receives and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from sprintsync.domain import Totals
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderedReport:
+    """One team's report for one day, in every format a destination may want."""
+
+    team: str
+    sprint_id: str
+    sprint_name: str
+    as_of: date
+    markdown: str  # plain Markdown (file sink, dry run)
+    json_text: str  # the status JSON (schema in sprintsync/report/schema.json)
+    github_markdown: str = ""  # GitHub-flavoured: mentions neutralised, Mermaid burndown
+    storage: str = ""  # Confluence storage format (XHTML)
+    totals: Totals | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishResult:
+    """Where a report went and whether the destination changed."""
+
+    destination: str  # e.g. "file out/platform.md", "confluence page 123456"
+    url: str | None = None
+    changed: bool = True
+
+
+class Sink(Protocol):
+    """A destination that publishes idempotently: same report twice, no second write."""
+
+    async def publish(self, report: RenderedReport) -> PublishResult:
+        """Publish the report; raise PublishError and leave the destination as it was on failure."""
+        ...

@@ -1,0 +1,1 @@
+"""Tracker adapters: wire formats in, domain values out."""
