@@ -1,0 +1,132 @@
+"""HTTP answers and failures as one-line `UpstreamError`s a user can act on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from sprintsync.errors import UpstreamError
+
+REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
+# Set by the retrying transport on the answer it gave up on: why it stopped retrying.
+GAVE_UP = "sprintsync_gave_up"
+
+DEFAULT_HINTS = {
+    401: "the credentials were refused",
+    403: "the credentials lack a permission this needs",
+    404: "not found, or not visible to these credentials",
+    410: "the server no longer serves this API",
+    429: "rate limited, and the retries or the run's time budget ran out",
+    502: "a gateway failed, and the retries ran out",
+    503: "the service is unavailable, and the retries ran out",
+    504: "a gateway timed out, and the retries ran out",
+}
+
+
+def request_id(response: httpx.Response) -> str | None:
+    """The server's id for a request, to quote in an error."""
+    for header in REQUEST_ID_HEADERS:
+        if header in response.headers:
+            return response.headers[header]
+    return None
+
+
+def first_bytes(response: httpx.Response, limit: int = 120) -> str:
+    """The start of a body on one line (an HTML error page, a broken JSON document)."""
+    text = response.content[:limit].decode("utf-8", errors="replace")
+    return " ".join(text.split())
+
+
+def _not_json(response: httpx.Response) -> str:
+    content_type = response.headers.get("Content-Type") or "missing"
+    return f"Content-Type {content_type!r}, starts with {first_bytes(response)!r}"
+
+
+def describe_error_body(response: httpx.Response) -> str:
+    """The server's own error text, short: Atlassian and GitHub envelopes understood."""
+    if not response.content:
+        return ""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return f"a body that is not JSON: {_not_json(response)}"
+    messages: list[str] = []
+    if isinstance(body, dict):
+        messages += [str(m) for m in body.get("errorMessages") or []]
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            messages += [f"{k}: {v}" for k, v in errors.items()]
+        elif isinstance(errors, list):
+            messages += [_error_item(e) for e in errors if e]
+        if not messages and body.get("message"):
+            messages.append(str(body["message"]))
+    return " ".join("; ".join(messages).split())[:300]
+
+
+def _error_item(item: object) -> str:
+    if isinstance(item, dict):
+        return str(item.get("title") or item.get("message") or item)
+    return str(item)
+
+
+def check_response(
+    response: httpx.Response,
+    *,
+    service: str,
+    what: str,
+    hints: Mapping[int, str] | None = None,
+) -> None:
+    """Raise an `UpstreamError` naming the service, status and a hint unless the status is 2xx."""
+    if response.is_success:
+        return
+    status = response.status_code
+    gave_up = response.extensions.get(GAVE_UP)
+    if gave_up and status == 403:
+        hint = DEFAULT_HINTS[429]  # a rate-limit 403 that outlasted the retries, not a permission
+    else:
+        hint = (hints or {}).get(status) or DEFAULT_HINTS.get(status, "")
+    message = f"{service} answered {status} to {what}"
+    if hint:
+        message += f": {hint}"
+    if gave_up:
+        message += f" ({gave_up})"
+    detail = describe_error_body(response)
+    if detail:
+        message += f" (server said: {detail})"
+    rid = request_id(response)
+    if rid:
+        message += f" [request id {rid}]"
+    raise UpstreamError(message, service=service, status=status, request_id=rid)
+
+
+def json_body(response: httpx.Response, *, service: str, what: str) -> Any:  # noqa: ANN401 - JSON
+    """The response's JSON, or an `UpstreamError` quoting the content type and the first bytes."""
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise UpstreamError(
+            f"{service} answered {what} with a body that is not JSON "
+            f"(status {response.status_code}, {_not_json(response)}); "
+            "a proxy or login page may stand in front of the service",
+            service=service,
+            status=response.status_code,
+            request_id=request_id(response),
+        ) from None
+
+
+def transport_error(
+    error: httpx.TransportError, *, service: str, what: str, resendable: bool
+) -> UpstreamError:
+    """A request that got no answer, as one line; says when a write was left unrepeated."""
+    kind = type(error).__name__
+    if isinstance(error, httpx.TimeoutException):
+        message = f"{service} did not answer {what} in time ({kind})"
+    else:
+        reason = " ".join(str(error).split()) or "no details"
+        message = f"{service} could not be reached for {what} ({kind}: {reason})"
+    if not resendable and not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+        message += "; the request may have reached the server, so it was not repeated"
+    return UpstreamError(message, service=service)
