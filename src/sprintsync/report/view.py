@@ -104,7 +104,9 @@ def build_report_view(
         totals=ledger.totals,
         days=days,
         figures=ledger.days,
-        burndown=build_burndown(reported),
+        burndown=build_burndown(
+            reported, committed=ledger.totals.committed, start=context.start_date
+        ),
         issues=tuple(_issue_view(ledger, context, i) for i in range(len(ledger.issues))),
         plan=_plan_diff(reconciliation),
         excluded_subtasks=ledger.excluded_subtasks,
@@ -159,9 +161,27 @@ def _overview(ledger: Ledger, plan: Plan | None, context: day_rules.DayContext) 
     )
 
 
-def build_burndown(reported: tuple[DayFigures, ...]) -> BurndownView:
-    """The burndown series of the reported days; y_max = the highest value, rounded up."""
-    points = tuple(
+def build_burndown(
+    reported: tuple[DayFigures, ...], *, committed: float, start: date
+) -> BurndownView:
+    """The burndown: a "Start" point at the commitment, then each reported day's end.
+
+    y_max = the highest value of either line, rounded up (at least 1).
+    """
+    points = [
+        BurndownPoint(
+            date=start,
+            label="Start",
+            day_label=f"Start ({short_label(start)})",
+            ideal=committed,
+            remaining=committed,
+            scope_change=0.0,
+            ideal_text=format_points(committed),
+            remaining_text=format_points(committed),
+            scope_change_text="0",
+        )
+    ]
+    points += [
         BurndownPoint(
             date=f.date,
             label=short_label(f.date),
@@ -174,9 +194,9 @@ def build_burndown(reported: tuple[DayFigures, ...]) -> BurndownView:
             scope_change_text=format_signed(f.scope_change),
         )
         for number, f in enumerate(reported, start=1)
-    )
-    highest = max((max(p.ideal, p.remaining) for p in points), default=0.0)
-    return BurndownView(points=points, y_max=max(1, math.ceil(highest)))
+    ]
+    highest = max(max(p.ideal, p.remaining) for p in points)
+    return BurndownView(points=tuple(points), y_max=max(1, math.ceil(highest)))
 
 
 def _issue_view(ledger: Ledger, context: day_rules.DayContext, index: int) -> IssueView:
