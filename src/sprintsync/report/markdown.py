@@ -28,8 +28,8 @@ def md_text(value: object) -> str:
     Markdown punctuation is backslash-escaped; "@" and "#" are followed by U+200B so GitHub
     neither notifies a user/team nor links an issue; a leading list/heading marker is escaped.
     """
-    text = " ".join(str(value).split())
-    text = "".join(c for c in text if unicodedata.category(c) != "Cc")
+    kept = (c for c in str(value) if c.isspace() or unicodedata.category(c) != "Cc")
+    text = " ".join("".join(kept).split())
     text = _GH_REF.sub(lambda m: f"{m.group(1)}{ZWSP}-", text)
     out: list[str] = []
     for char in text:
