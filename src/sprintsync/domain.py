@@ -174,7 +174,7 @@ class Ledger:
 
 @dataclass(frozen=True)
 class PlanBlocker:
-    """A blocker the team wrote into the plan for one day, with how it was resolved."""
+    """A blocker the team wrote into the plan for a day, with its resolution if any."""
 
     text: str
     resolution: str | None = None
