@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from report.sprint5_data import (
+    CUTOFF,
     DAY1,
     DAY2,
+    MON_TO_SAT,
     START,
     ZONE,
     at,
@@ -24,6 +26,7 @@ from sprintsync.domain import (
     Timeline,
     WorkState,
 )
+from sprintsync.ledger import build_ledger
 from sprintsync.report.days import build_trend
 
 
@@ -297,3 +300,9 @@ def test_trend_compares_with_the_previous_reported_working_day():
     view = seed_view(the_ledger=the_ledger)
     assert [d.date.day for d in view.days] == [24, 25, 26, 27]
     assert view.days[-1].velocity.trend == "Steady"  # 12 vs Saturday's 15, not Sunday's 1
+
+
+def test_hand_ledger_equals_build_ledger():
+    """The fixture's hand-computed ledger is exactly what build_ledger derives (SEMANTICS §7)."""
+    real = build_ledger(sprint_data(), cutoff=CUTOFF, timezone=ZONE, working_days=MON_TO_SAT)
+    assert real == ledger()
