@@ -168,35 +168,36 @@ def build_burndown(
 
     y_max = the highest value of either line, rounded up (at least 1).
     """
-    points = [
-        BurndownPoint(
-            date=start,
-            label="Start",
-            day_label=f"Start ({short_label(start)})",
-            ideal=committed,
-            remaining=committed,
-            scope_change=0.0,
-            ideal_text=format_points(committed),
-            remaining_text=format_points(committed),
-            scope_change_text="0",
-        )
-    ]
-    points += [
-        BurndownPoint(
-            date=f.date,
-            label=short_label(f.date),
-            day_label=f"Day {number} ({short_label(f.date)})",
-            ideal=f.ideal_remaining,
-            remaining=f.remaining,
-            scope_change=f.scope_change,
-            ideal_text=format_points(f.ideal_remaining),
-            remaining_text=format_points(f.remaining),
-            scope_change_text=format_signed(f.scope_change),
+    first = _point(start, "Start", f"Start ({short_label(start)})", committed, committed, 0.0)
+    points = [first] + [
+        _point(
+            f.date,
+            short_label(f.date),
+            f"Day {number} ({short_label(f.date)})",
+            f.ideal_remaining,
+            f.remaining,
+            f.scope_change,
         )
         for number, f in enumerate(reported, start=1)
     ]
     highest = max(max(p.ideal, p.remaining) for p in points)
     return BurndownView(points=tuple(points), y_max=max(1, math.ceil(highest)))
+
+
+def _point(  # noqa: PLR0917 - a private row builder, called positionally in one place
+    day: date, label: str, day_label: str, ideal: float, remaining: float, change: float
+) -> BurndownPoint:
+    return BurndownPoint(
+        date=day,
+        label=label,
+        day_label=day_label,
+        ideal=ideal,
+        remaining=remaining,
+        scope_change=change,
+        ideal_text=format_points(ideal),
+        remaining_text=format_points(remaining),
+        scope_change_text=format_signed(change),
+    )
 
 
 def _issue_view(ledger: Ledger, context: day_rules.DayContext, index: int) -> IssueView:
