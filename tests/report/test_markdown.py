@@ -2,7 +2,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from report.golden import check_golden
-from report.sprint5_data import seed_view, sprint_data
+from report.sprint5_data import ledger, seed_view, sprint_data
 from sprintsync.report.markdown import render_markdown
 
 SEED = Path(__file__).parent / "seed" / "sprint-5-daily-status-report.md"
@@ -112,3 +112,21 @@ def test_day_without_completions_or_blockers():
     text = render_markdown(view)
     assert "### 🚨 Issues & Blockers\n- None identified\n" in text
     assert "### 🎯 Daily Goal\nNo goal set in the plan.\n" in text
+
+
+def test_notes_list_excluded_subtasks_and_source_notices():
+    """Excluded sub-tasks and source notices close the report under "## Notes"."""
+    the_ledger = replace(ledger(), excluded_subtasks=("PRD-201", "PRD-202"))
+    data = replace(sprint_data(), notices=("No snapshot before 2025-01-24",))
+    text = render_markdown(seed_view(the_ledger=the_ledger, data=data))
+    assert text.endswith(
+        "---\n\n## Notes\n- Sub-tasks excluded from the sums: PRD-201, PRD-202\n"
+        "- No snapshot before 2025-01-24\n"
+    )
+
+
+def test_scope_line_is_rendered_after_total_points():
+    """A scope change adds a Scope line right after Total Points."""
+    totals = replace(ledger().totals, added=5.0, scope=80.0)
+    text = render_markdown(seed_view(the_ledger=replace(ledger(), totals=totals)))
+    assert "- **Total Points**: 80\n- **Scope**: 75 committed, +5 added, -0 removed" in text

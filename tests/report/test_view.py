@@ -8,6 +8,7 @@ from report.sprint5_data import (
     DAY1,
     DAY2,
     MON_TO_SAT,
+    PLAN,
     START,
     ZONE,
     at,
@@ -21,6 +22,7 @@ from report.sprint5_data import (
 from sprintsync.domain import (
     DateMismatch,
     Outcome,
+    PlanItem,
     PointsMismatch,
     Reconciliation,
     Timeline,
@@ -306,3 +308,39 @@ def test_hand_ledger_equals_build_ledger():
     """The fixture's hand-computed ledger is exactly what build_ledger derives (SEMANTICS §7)."""
     real = build_ledger(sprint_data(), cutoff=CUTOFF, timezone=ZONE, working_days=MON_TO_SAT)
     assert real == ledger()
+
+
+def test_two_issues_of_one_item_in_progress_show_the_item_once():
+    """PRD-102 and PRD-103 both In Progress show PERF-001 once."""
+    issues = {i.key: i for i in sprint_data().issues}
+    working = Timeline(WorkState.TODO, ((at(DAY1, 9), WorkState.IN_PROGRESS),))
+    issues["PRD-108"] = replace(issues["PRD-108"], state=working)
+    issues["PRD-109"] = replace(issues["PRD-109"], state=working)
+    reconciliation = Reconciliation(
+        item_of_issue={"PRD-105": "SEC-001", "PRD-108": "TEST-001", "PRD-109": "TEST-001"}
+    )
+    plan = replace(PLAN, items=(*PLAN.items, PlanItem("TEST-001", "Load testing", 13.0)))
+    view = seed_view(
+        data=replace(sprint_data(), issues=tuple(issues.values())),
+        plan=plan,
+        reconciliation=reconciliation,
+    )
+    assert view.days[0].in_progress == ("SEC-001 (Security hardening)", "TEST-001 (Load testing)")
+    assert view.days[0].in_progress_text == "SEC-001 (Security hardening), TEST-001 (Load testing)"
+
+
+def test_ledger_issue_unknown_to_the_source_is_skipped_for_state_and_flags():
+    """An issue the source did not return has no in-progress or flag entry (and no crash)."""
+    data = replace(sprint_data(), issues=sprint_data().issues[5:])
+    day1 = seed_view(data=data).days[0]
+    assert day1.in_progress == ()
+    assert day1.blockers == ()
+    assert day1.completed[0].details == ()
+
+
+def test_scope_line_appears_only_when_scope_changed():
+    """The overview states committed, added, removed and re-estimated points after a change."""
+    totals = replace(ledger().totals, added=5.0, removed=3.0, estimate_change=-1.0, scope=76.0)
+    view = seed_view(the_ledger=replace(ledger(), totals=totals))
+    assert view.overview.scope_text == "75 committed, +5 added, -3 removed, -1 re-estimated"
+    assert view.overview.total_points_text == "76"
