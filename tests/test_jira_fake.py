@@ -7,7 +7,7 @@ import httpx
 from fakes.jira import GONE, UNBOUNDED, FakeJira
 from fakes.jira_sample import sample_jira
 from fakes.server import FakeRequest, FakeResponse, serve
-from fakes.specs import AGILE, example, response_errors, schema_errors
+from fakes.specs import AGILE, example, response_errors, schema_errors, without_nulls
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sources.jira import JiraCloudSource
 
@@ -22,15 +22,6 @@ def call(fake: FakeJira, method: str, path: str, body=None, **query: str) -> Fak
     raw = b"" if body is None else json.dumps(body).encode()
     request = FakeRequest(method, path, {k: [v] for k, v in query.items()}, dict(AUTH), raw)
     return fake.handle(request)
-
-
-def without_nulls(value):
-    """`value` without null members: real changelog items carry nulls the spec cannot express."""
-    if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [without_nulls(v) for v in value]
-    return value
 
 
 def check_exchange(request: FakeRequest, response: FakeResponse) -> list[str]:

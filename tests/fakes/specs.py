@@ -39,3 +39,12 @@ def example(path: str, method: str, *, spec: str = AGILE) -> Any:
     """The spec's own 200 example for `method path` (parsed)."""
     response = load(spec)["paths"][path][method]["responses"]["200"]
     return json.loads(response["content"]["application/json"]["example"])
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` without null members: real changelog items carry nulls the spec cannot express."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
