@@ -247,3 +247,33 @@ async def test_a_removed_search_410_is_reported_not_retried(httpx_mock):
             await JiraApi(jira, board=42).search("sprint = 5", ["summary"])
     assert caught.value.status == 410
     assert len(httpx_mock.get_requests()) == 1
+
+
+async def test_sprint_pages_that_ignore_start_at_are_refused(httpx_mock):
+    """A server that repeats the first sprint page is stopped instead of looped over."""
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{SITE}/rest/agile/1.0/board/42/sprint?startAt=0&maxResults=50",
+        json={"maxResults": 1, "startAt": 0, "isLast": False, "values": [S4]},
+    )
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{SITE}/rest/agile/1.0/board/42/sprint?startAt=1&maxResults=50",
+        json={"maxResults": 1, "startAt": 0, "isLast": False, "values": [S4]},
+    )
+    async with client() as jira:
+        with pytest.raises(UpstreamError, match="same sprints twice for board 42"):
+            await JiraApi(jira, board=42).fetch_sprints()
+
+
+async def test_bulkfetch_refuses_a_repeated_page_token(httpx_mock):
+    """The changelog paginator also refuses a token it has already followed."""
+    httpx_mock.add_response(
+        method="POST",
+        url=BULK,
+        is_reusable=True,
+        json={"issueChangeLogs": [], "nextPageToken": "UxAQBFRF"},
+    )
+    async with client() as jira:
+        with pytest.raises(UpstreamError, match="changelogs of 1 issues"):
+            await JiraApi(jira, board=42).fetch_changelogs(["10101"], ["status"])

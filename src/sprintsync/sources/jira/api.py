@@ -55,7 +55,10 @@ class JiraApi:
         )
 
     async def _post(self, path: str, body: JSON, *, what: str) -> JSON:
-        hints = self._hints(f"{path} is not available on this Jira site")
+        hints = self._hints(
+            f"{path} is not available on this site (Jira Data Center has no /rest/api/3: "
+            "use the Data Center source)"
+        )
         page = await send_json(
             self._client,
             "POST",
@@ -80,6 +83,12 @@ class JiraApi:
         while True:
             page = await self._fetch_sprint_page(path, start_at=len(sprints))
             values = page.get("values") or []
+            if values and values[0] in sprints:
+                raise UpstreamError(
+                    f"Jira returned the same sprints twice for board {self._board} "
+                    f"(startAt={len(sprints)} ignored); stopped instead of looping",
+                    service=SERVICE,
+                )
             sprints.extend(values)
             log.debug("jira.page_fetched", endpoint="sprints", items=len(values))
             if page.get("isLast", True) or not values:
