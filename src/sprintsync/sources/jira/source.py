@@ -47,16 +47,23 @@ def build_sprint_jql(sprint_id: str) -> str:
     return f"sprint = {sprint_id}"
 
 
-def build_removed_jql(*, filter_id: str, sprint_id: str, since: datetime) -> str:
-    """Board issues updated since `since` that are not in the sprint now (removal candidates).
+def build_removed_jql(*, scope: str, sprint_id: str, since: datetime) -> str:
+    """Issues in `scope` updated since `since` that are not in the sprint now (candidates).
 
-    `sprint != S` alone drops issues whose Sprint field is empty, hence the `is EMPTY` branch.
+    `scope` is `filter = F` (the board's filter) or `project = K`. `sprint != S` alone drops
+    issues whose Sprint field is empty, hence the `is EMPTY` branch.
     """
     moment = (since - REMOVED_SEARCH_MARGIN).strftime(JQL_DATE_FORMAT)
-    return (
-        f'filter = {filter_id} AND updated >= "{moment}" '
-        f"AND (sprint != {sprint_id} OR sprint is EMPTY)"
-    )
+    return f'{scope} AND updated >= "{moment}" AND (sprint != {sprint_id} OR sprint is EMPTY)'
+
+
+def build_removed_scope(config: BoardConfig) -> str | None:
+    """The board's filter as a JQL restriction, else its project, else nothing."""
+    if config.filter_id:
+        return f"filter = {config.filter_id}"
+    if config.project_key:
+        return f'project = "{config.project_key}"'
+    return None
 
 
 def build_search_fields(ids: FieldIds) -> list[str]:
@@ -130,14 +137,16 @@ class JiraCloudSource:
         current = await self._api.search(build_sprint_jql(context.sprint_id), fields)
         candidates: list[JSON] = []
         notices: tuple[str, ...] = ()
-        if config.filter_id:
-            jql = build_removed_jql(
-                filter_id=config.filter_id, sprint_id=context.sprint_id, since=since
-            )
+        scope = build_removed_scope(config)
+        if scope:
+            jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
             candidates = await self._api.search(jql, fields)
         else:
             notices = (
-                f"board {self._board} has no filter: issues removed from the sprint are not listed",
+                (
+                    f"board {self._board} has no filter or project: "
+                    "issues removed from the sprint are not listed"
+                ),
             )
         known = {str(i["id"]) for i in current}
         candidates = [c for c in candidates if str(c["id"]) not in known]
