@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from fakes.jira_specs import response_errors, schema_errors, without_nulls
 from fakes.jira_world import (
     FIELDS,
     board_config,
@@ -12,7 +13,6 @@ from fakes.jira_world import (
     sprint_item,
     status_item,
 )
-from fakes.specs import response_errors, schema_errors, without_nulls
 from sprintsync.domain import WorkState
 from sprintsync.errors import UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client

@@ -6,8 +6,8 @@ import httpx
 
 from fakes.jira import GONE, UNBOUNDED, FakeJira
 from fakes.jira_sample import sample_jira
+from fakes.jira_specs import AGILE, example, response_errors, schema_errors, without_nulls
 from fakes.server import FakeRequest, FakeResponse, serve
-from fakes.specs import AGILE, example, response_errors, schema_errors, without_nulls
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sources.jira import JiraCloudSource
 
