@@ -14,6 +14,7 @@ REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "at
 # Set by the retrying transport on the answer it gave up on: why it stopped retrying.
 GAVE_UP = "sprintsync_gave_up"
 
+PROXY_HINT = "; a proxy or login page may stand in front of the service"
 DEFAULT_HINTS = {
     401: "the credentials were refused",
     403: "the credentials lack a permission this needs",
@@ -107,10 +108,11 @@ def json_body(response: httpx.Response, *, service: str, what: str) -> Any:  # n
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
+        content_type = response.headers.get("Content-Type") or ""
+        suffix = "" if "json" in content_type else PROXY_HINT
         raise UpstreamError(
             f"{service} answered {what} with a body that is not JSON "
-            f"(status {response.status_code}, {_not_json(response)}); "
-            "a proxy or login page may stand in front of the service",
+            f"(status {response.status_code}, {_not_json(response)}){suffix}",
             service=service,
             status=response.status_code,
             request_id=request_id(response),

@@ -1,0 +1,130 @@
+"""The faults each service can throw (API-NOTES §A.8, §B.1.5-6, §C.1-2), as injections."""
+
+from __future__ import annotations
+
+from fakes.server import FakeResponse
+from faults.harness import Fault
+from faults.injector import Injection
+
+HTML_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><h1>502 Bad Gateway</h1><p>corporate-proxy</p></body></html>"
+)
+HTML = {"Content-Type": "text/html; charset=iso-8859-1"}
+JSON_TYPE = {"Content-Type": "application/json;charset=UTF-8"}
+READ_TIMEOUT_HTTP = {"timeout_seconds": 0.3}
+SLOW = 1.0  # seconds the fake holds an answer back: well past READ_TIMEOUT_HTTP
+
+
+def atlassian_429() -> FakeResponse:
+    """Jira/Confluence burst limit, exactly as API-NOTES §A.8 shows it."""
+    return FakeResponse(
+        status=429,
+        body={"errorMessages": ["Rate limit exceeded."], "errors": {}},
+        headers={
+            "Retry-After": "1",
+            "X-RateLimit-Limit": "350",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": "2026-11-26T06:00:01Z",
+            "RateLimit-Reason": "jira-burst-based",
+        },
+    )
+
+
+def atlassian_503() -> FakeResponse:
+    """Resource limits: 503 with Retry-After (§A.8)."""
+    return FakeResponse(
+        status=503,
+        body={"errorMessages": ["Service Unavailable"], "errors": {}},
+        headers={"Retry-After": "1"},
+    )
+
+
+def transient_faults(*, rate_limit: FakeResponse, unavailable: FakeResponse) -> list[Fault]:
+    """Faults the run must survive: every endpoint's first request fails once."""
+    once = {"first_per_endpoint": True}
+    return [
+        Fault(name="429", injection=Injection(response=rate_limit, **once), succeeds=True),
+        Fault(name="503", injection=Injection(response=unavailable, **once), succeeds=True),
+        Fault(
+            name="reset",
+            injection=Injection(response=FakeResponse(drop_connection=True), **once),
+            succeeds=True,
+        ),
+        Fault(
+            name="proxy_502_html",
+            injection=Injection(response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), **once),
+            succeeds=True,
+        ),
+    ]
+
+
+def body_faults(*, path: str, method: str = "GET") -> list[Fault]:
+    """Answers that are not JSON at all: the run stops with one line naming what came back."""
+    html = FakeResponse(200, raw=HTML_PAGE, headers=HTML)
+    broken = FakeResponse(200, raw=b'{"results": [{"id": "1"', headers=JSON_TYPE)
+    return [
+        Fault(
+            name="html_page",
+            injection=Injection(response=html, method=method, path_prefix=path, times=None),
+            succeeds=False,
+            error_says=("not JSON", "text/html", "<html><head><title>502 Bad Gateway"),
+        ),
+        Fault(
+            name="malformed_json",
+            injection=Injection(response=broken, method=method, path_prefix=path, times=None),
+            succeeds=False,
+            error_says=("not JSON", "application/json", '{"results": [{"id": "1"'),
+        ),
+    ]
+
+
+def jira_faults() -> list[Fault]:
+    """Jira Cloud as the source."""
+    search = "/rest/api/3/search/jql"
+    unauthorised = FakeResponse(
+        401, body={"errorMessages": ["Client must be authenticated to access this resource."]}
+    )
+    repeated = FakeResponse(body={"issues": [], "nextPageToken": "c2VhcmNoOjA", "isLast": False})
+    return [
+        *transient_faults(rate_limit=atlassian_429(), unavailable=atlassian_503()),
+        Fault(
+            name="read_timeout",
+            injection=Injection(
+                response=FakeResponse(), method="POST", path_prefix=search, delay=SLOW
+            ),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        *body_faults(path="/rest/agile/1.0/board/7/sprint"),
+        Fault(
+            name="401_mid_run",
+            injection=Injection(response=unauthorised, after=3, times=None),
+            succeeds=False,
+            error_says=("Jira answered 401", "SPRINTSYNC_JIRA_TOKEN"),
+        ),
+        Fault(
+            name="repeated_cursor",
+            injection=Injection(response=repeated, method="POST", path_prefix=search, times=None),
+            succeeds=False,
+            error_says=("same nextPageToken twice",),
+        ),
+        Fault(
+            name="404_board",
+            injection=Injection(
+                response=FakeResponse(
+                    404,
+                    body={
+                        "errorMessages": [
+                            "Board does not exist or you do not have permission to see it."
+                        ],
+                        "errors": {},
+                    },
+                ),
+                path_prefix="/rest/agile/1.0/board/7/sprint",
+                times=None,
+            ),
+            succeeds=False,
+            error_says=("Jira answered 404", "board 7"),
+        ),
+    ]
