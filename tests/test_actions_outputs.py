@@ -11,6 +11,7 @@ from sprintsync.sinks.actions import (
     fit_summary,
     format_output,
     on_github_actions,
+    report_to_actions,
     write_outputs,
 )
 from sprintsync.sinks.base import PublishResult, RenderedReport
@@ -111,3 +112,20 @@ def test_summary_over_1024_kib_is_truncated_with_a_note(tmp_path):
 def test_fit_summary_keeps_short_text_whole():
     """Text that fits is returned unchanged."""
     assert fit_summary("short\n", room=100) == "short\n"
+
+
+def test_report_to_actions_writes_summary_and_outputs(tmp_path):
+    """One call appends the GitHub Markdown to the summary and the figures to the outputs."""
+    env = actions_env(tmp_path)
+    results = [
+        PublishResult(destination="file out/platform.md"),
+        PublishResult(destination="github comment acme/shop#1", url="https://github.com/c/1"),
+    ]
+    assert report_to_actions(report("# Sprint 5 on GitHub\n"), results, env=env) is True
+    assert (tmp_path / "summary.md").read_text() == "# Sprint 5 on GitHub\n"
+    assert (tmp_path / "output").read_text().splitlines() == [
+        "report-url=https://github.com/c/1",
+        "completed=22",
+        "scope=75",
+        "percent-complete=29.3",
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sprintsync.errors import PublishError
@@ -17,6 +17,19 @@ TRUNCATION_NOTE = "\n\n> **Report truncated**: the job summary holds at most 102
 def on_github_actions(env: Mapping[str, str]) -> bool:
     """Whether we run inside a GitHub Actions job."""
     return env.get("GITHUB_ACTIONS") == "true"
+
+
+def report_to_actions(
+    report: RenderedReport, results: Sequence[PublishResult], *, env: Mapping[str, str]
+) -> bool:
+    """Job summary and step outputs for one team's report; False (nothing done) off Actions."""
+    if not on_github_actions(env):
+        return False
+    url = next((r.url for r in results if r.url), None)
+    append_step_summary(report.github_markdown or report.markdown, env=env, url=url)
+    first = PublishResult(destination="", url=url) if url else None
+    write_outputs(build_outputs(report, first), env=env)
+    return True
 
 
 def build_outputs(report: RenderedReport, result: PublishResult | None) -> dict[str, str]:
