@@ -123,11 +123,15 @@ async def test_other_teams_and_sprints_are_left_alone(fake):
     fake.seed(REPO, ISSUE, other)
     fake.seed(REPO, ISSUE, old_sprint)
     fake.seed(REPO, ISSUE, "quoting `<!-- sprintsync:report team=platform sprint=5 part=1 -->`")
+    fake.seed(REPO, ISSUE, "pasted:\n<!-- sprintsync:report team=platform sprint=5 part=1 -->\nx")
     with serve_github(fake) as server:
         async with sink_for(server) as sink:
             await sink.publish(report())
     assert writes(server) == ["POST"]
-    assert fake.bodies(REPO, ISSUE)[:3] == [other, old_sprint, fake.bodies(REPO, ISSUE)[2]]
+    bodies = fake.bodies(REPO, ISSUE)
+    assert len(bodies) == 5
+    assert bodies[:2] == [other, old_sprint]
+    assert bodies[3].startswith("pasted:")
 
 
 async def test_stray_duplicates_are_deleted_keeping_the_oldest(fake):

@@ -31,9 +31,8 @@ HINTS = {
     422: "GitHub refused the comment body",
 }
 _MARKER = re.compile(
-    r"^<!-- sprintsync:report team=(?P<team>\S+) sprint=(?P<sprint>\S+)"
-    r"(?: date=(?P<date>\d{4}-\d{2}-\d{2}))? part=(?P<part>\d+) -->$",
-    re.MULTILINE,
+    r"<!-- sprintsync:report team=(?P<team>\S+) sprint=(?P<sprint>\S+)"
+    r"(?: date=(?P<date>\d{4}-\d{2}-\d{2}))? part=(?P<part>\d+) -->"
 )
 
 
@@ -54,8 +53,13 @@ class MarkerKey:
 
 
 def parse_marker(body: str) -> MarkerKey | None:
-    """The marker on a line of its own in a comment body, if there is one."""
-    match = _MARKER.search(body)
+    """The marker that is a comment body's whole first line, if there is one.
+
+    Only the first line counts: a reader quoting or pasting our marker further down in a
+    comment of their own does not make that comment ours.
+    """
+    lines = body.splitlines()
+    match = _MARKER.fullmatch(lines[0].strip()) if lines else None
     if match is None:
         return None
     return MarkerKey(
