@@ -60,7 +60,7 @@ async def test_demo_descriptions_carry_the_seed_details_and_results():
     monitoring = issues["PRD-101"]
     assert monitoring.details[0] == "Integrated Prometheus metrics collection"
     assert len(monitoring.details) == 4
-    assert monitoring.result == "✅ Real-time metrics collection operational"
+    assert monitoring.result == "Real-time metrics collection operational"
     assert issues["PRD-104"].details[-1] == "Supports 10+ concurrent batch jobs"
-    assert issues["PRD-105"].result == "✅ API protected from abuse"
+    assert issues["PRD-105"].result == "API protected from abuse"
     assert issues["PRD-101"].url == f"{DEMO_BASE_URL}/browse/PRD-101"

@@ -1,0 +1,186 @@
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fakes.jira import FakeJira
+from fakes.jira_sample import sample_jira
+from fakes.server import FakeResponse, RunningServer
+from sprintsync.cli import main
+
+EMAIL, TOKEN = "bot@example.com", "api-token-123"
+
+CONFIG = """\
+timezone: Europe/Berlin
+http: {{max_wait_seconds: 0, base_wait_seconds: 0}}
+teams:
+  - name: checkout
+    source:
+      type: jira
+      deployment: cloud
+      url: {url}
+      board: {board}
+      sprint: {sprint}
+    publish:
+      - {{type: file, path: out/checkout.md}}
+      - {{type: file, path: out/checkout.json}}
+"""
+
+
+@pytest.fixture
+def jira() -> Iterator[tuple[FakeJira, RunningServer]]:
+    """The sample Jira world served on 127.0.0.1."""
+    fake = sample_jira()
+    with fake.running() as server:
+        yield fake, server
+
+
+@pytest.fixture
+def credentials(monkeypatch):
+    """Jira Cloud credentials the fake accepts."""
+    monkeypatch.setenv("SPRINTSYNC_JIRA_EMAIL", EMAIL)
+    monkeypatch.setenv("SPRINTSYNC_JIRA_TOKEN", TOKEN)
+
+
+def write_config(tmp_path: Path, url: str, *, board: int = 7, sprint: str = "active") -> Path:
+    """A config for one team reading the fake's board."""
+    path = tmp_path / "sprintsync.yaml"
+    path.write_text(CONFIG.format(url=url, board=board, sprint=sprint), encoding="utf-8")
+    return path
+
+
+def run(config: Path, *args: str) -> int:
+    """`sprintsync run --config FILE ...` in-process."""
+    return main(["run", "--config", str(config), *args])
+
+
+def test_run_writes_markdown_and_json_with_semantics_totals(jira, credentials, tmp_path):
+    """SEMANTICS §2-§5 end to end: removed, added and re-estimated issues counted as Jira does."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 0
+    status = json.loads((tmp_path / "out/checkout.json").read_text(encoding="utf-8"))
+    assert status["totals"] == {
+        "committed": 19,  # ABC-1 3, ABC-2 5, ABC-4 3 (its estimate at t0), ABC-8 8
+        "added": 2,  # ABC-3, created into the sprint after the start
+        "removed": 13,  # ABC-2 5 (sprint cleared), ABC-8 8 (moved to sprint 43)
+        "completed": 3,  # ABC-1
+        "completed_outside": 0,
+        "remaining": 10,  # ABC-3 2 + ABC-4 8
+        "scope": 13,
+        "percent_complete": 23.1,  # 3 / 13
+        "estimate_change": 5,  # ABC-4 3 -> 8
+    }
+    outcomes = {issue["key"]: issue["outcome"] for issue in status["issues"]}
+    assert outcomes == {
+        "ABC-1": "completed",
+        "ABC-2": "removed",
+        "ABC-3": "not_completed",
+        "ABC-4": "not_completed",
+        "ABC-8": "removed",
+    }
+    days = {day["date"]: day for day in status["days"]}
+    assert days["2026-11-13"]["completed"] == ["ABC-1"]
+    assert days["2026-11-20"]["cumulative_points"] == 3
+    markdown = (tmp_path / "out/checkout.md").read_text(encoding="utf-8")
+    assert "- **Completed**: 3/13 points (23.1%)" in markdown
+
+
+def test_as_of_replays_an_earlier_day(jira, credentials, tmp_path):
+    """SEMANTICS §1: --as-of D ignores every event after the end of day D."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00", "--as-of", "2026-11-12") == 0
+    status = json.loads((tmp_path / "out/checkout.json").read_text(encoding="utf-8"))
+    assert status["as_of"] == "2026-11-12"
+    assert status["totals"]["committed"] == 19
+    assert status["totals"]["removed"] == 0
+    assert status["totals"]["added"] == 0
+    assert status["totals"]["remaining"] == 24  # ABC-1 3, ABC-2 5, ABC-4 8, ABC-8 8
+    assert status["days"][-1]["date"] == "2026-11-12"
+
+
+def test_dry_run_prints_markdown_and_writes_nothing(jira, credentials, tmp_path, capsys):
+    """--dry-run prints the Markdown and publishes nothing."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--dry-run", "--now", "2026-11-20T12:00:00+00:00") == 0
+    assert capsys.readouterr().out.startswith("# ABC Sprint 42 Daily Status Report")
+    assert not (tmp_path / "out").exists()
+
+
+def test_second_run_with_same_data_changes_no_file(jira, credentials, tmp_path):
+    """Publishing is idempotent: the same report twice leaves the files untouched."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 0
+    first = (tmp_path / "out/checkout.md").stat().st_mtime_ns
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 0
+    assert (tmp_path / "out/checkout.md").stat().st_mtime_ns == first
+
+
+def test_config_typo_exits_2_before_any_request(jira, credentials, tmp_path, capsys):
+    """A config typo is one line naming file and key, exit 2, and no request is sent."""
+    fake, server = jira
+    config = write_config(tmp_path, server.url)
+    config.write_text(config.read_text().replace("board:", "bord:"), encoding="utf-8")
+    assert run(config) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert any("teams[0].source.bord: unknown key" in line for line in err)
+    assert not server.requests
+
+
+def test_missing_token_exits_2_naming_the_variable(jira, monkeypatch, tmp_path, capsys):
+    """A missing credential names the environment variable, exit 2, no request."""
+    _, server = jira
+    monkeypatch.setenv("SPRINTSYNC_JIRA_EMAIL", EMAIL)
+    monkeypatch.delenv("SPRINTSYNC_JIRA_TOKEN", raising=False)
+    assert run(write_config(tmp_path, server.url)) == 2
+    err = capsys.readouterr().err.strip()
+    assert "SPRINTSYNC_JIRA_TOKEN is not set" in err
+    assert len(err.splitlines()) == 1
+    assert not server.requests
+
+
+def test_refused_credentials_exit_3_with_one_line(jira, monkeypatch, tmp_path, capsys):
+    """A 401 names the variables to check, exit 3, nothing written, no secret echoed."""
+    _, server = jira
+    monkeypatch.setenv("SPRINTSYNC_JIRA_EMAIL", EMAIL)
+    monkeypatch.setenv("SPRINTSYNC_JIRA_TOKEN", "wrong-token-value")
+    assert run(write_config(tmp_path, server.url)) == 3
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.startswith("sprintsync: error")]
+    assert len(lines) == 1
+    assert "401" in lines[0]
+    assert "SPRINTSYNC_JIRA_TOKEN" in lines[0]
+    assert "wrong-token-value" not in captured.err + captured.out
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_sprint_exits_2_listing_the_sprints(jira, credentials, tmp_path, capsys):
+    """An unknown sprint name is a config problem: exit 2, the board's sprints listed."""
+    _, server = jira
+    assert run(write_config(tmp_path, server.url, sprint="'Sprint 99'")) == 2
+    err = capsys.readouterr().err
+    assert "Sprint 99" in err
+    assert "ABC Sprint 42" in err
+
+
+def test_removed_search_endpoint_is_never_called(jira, credentials, tmp_path):
+    """The removed /rest/api/3/search (410) is never used; the enhanced search is."""
+    fake, server = jira
+    assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 0
+    paths = {request.path for request in server.requests}
+    assert "/rest/api/3/search" not in paths
+    assert "/rest/api/3/search/jql" in paths
+    assert "/rest/api/3/changelog/bulkfetch" in paths
+
+
+def test_upstream_503_that_persists_exits_3(jira, credentials, tmp_path, capsys):
+    """A service that stays unavailable ends with exit 3 and one line, the files untouched."""
+    fake, server = jira
+    fake.fail_next("/rest/api/3/search/jql", FakeResponse(status=503, body={}), times=99)
+    assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 3
+    assert "503" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

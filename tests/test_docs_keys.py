@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sprintsync.config import (
+    ConfluenceSinkConfig,
+    FileSinkConfig,
+    GitHubCommentSinkConfig,
+    GitHubSourceConfig,
+    JiraSourceConfig,
+    TeamConfig,
+)
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "configure-a-team.md"
+MODELS = [
+    TeamConfig,
+    JiraSourceConfig,
+    GitHubSourceConfig,
+    FileSinkConfig,
+    ConfluenceSinkConfig,
+    GitHubCommentSinkConfig,
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_team_key_is_documented(model):
+    """Every key of a team, source and destination appears in docs/configure-a-team.md."""
+    text = DOC.read_text(encoding="utf-8")
+    missing = [name for name in model.model_fields if f"`{name}`" not in text]
+    assert missing == []
