@@ -321,10 +321,14 @@ def _item_dict(project: FakeProject, item: FakeItem, configs: dict[str, Any]) ->
         "isArchived": False,
         "createdAt": item.created_at,
         "updatedAt": item.created_at,
-        "fieldValueByName": values.get,
+        "fieldValueByName": functools.partial(_value_by_name, values),
         "fieldValues": connection("fieldValues", list(values.values())),
         "content": _content_dict(item.content),
     }
+
+
+def _value_by_name(values: dict[str, dict[str, Any]], name: str) -> dict[str, Any] | None:
+    return values.get(name)
 
 
 def _content_dict(content: dict[str, Any] | None) -> dict[str, Any] | None:
