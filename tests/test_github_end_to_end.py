@@ -1,13 +1,14 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from fakes.github_graphql import FakeGitHub, FakeItem, FakeProject, issue
 from fakes.server import serve
-from sprintsync.domain import WorkState
+from sprintsync.domain import Outcome, WorkState
 from sprintsync.errors import UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.ledger import build_ledger
 from sprintsync.sources.github_projects import GitHubProjectsSource
 from sprintsync.sources.github_queries import ORGANIZATION_ITEMS
 from sprintsync.state import SnapshotStore
@@ -92,8 +93,8 @@ def reopen(item):
     item.content |= {"state": "OPEN", "stateReason": "REOPENED", "closedAt": None}
 
 
-async def test_day_by_day_runs_rebuild_the_history(tmp_path):
-    """Five daily runs with the board changing between them give exact timelines."""
+async def five_days(tmp_path):
+    """Run the source daily for five days while the board changes; the first and last data."""
     project = board()
     fake = FakeGitHub(project)
     store = SnapshotStore(tmp_path / ".sprintsync" / "state.db")
@@ -121,6 +122,12 @@ async def test_day_by_day_runs_rebuild_the_history(tmp_path):
         last = await run(server.url, store, day(5))  # a repeated run at the same moment
     assert fake.invalid == []
     assert len(store.snapshots(project="acme/5", iteration="it7")) == 5
+    return first, last
+
+
+async def test_day_by_day_runs_rebuild_the_history(tmp_path):
+    """Five daily runs with the board changing between them give exact timelines."""
+    first, last = await five_days(tmp_path)
 
     assert first.notices[0].startswith(
         "no snapshot before 2026-11-16: items present at the first snapshot are assumed "
@@ -158,6 +165,22 @@ async def test_day_by_day_runs_rebuild_the_history(tmp_path):
 
     assert last.sprint.start == START
     assert last.sprint.state == "active"
+
+
+async def test_day_by_day_totals_follow_semantics(tmp_path):
+    """Via the ledger: the moved item is removed, the mid-iteration item added (SEMANTICS §4)."""
+    _, data = await five_days(tmp_path)
+    ledger = build_ledger(data, cutoff=day(5), timezone=BERLIN)
+    totals = ledger.totals
+    assert (totals.committed, totals.added, totals.removed) == (11.0, 8.0, 3.0)
+    assert (totals.completed, totals.remaining, totals.scope) == (5.0, 14.0, 19.0)
+    assert (totals.estimate_change, totals.percent_complete) == (3.0, 26.3)
+    verdicts = {i.key: i for i in ledger.issues}
+    assert verdicts["acme/shop#2"].outcome is Outcome.REMOVED
+    assert verdicts["acme/shop#2"].removed_on == date(2026, 11, 18)
+    assert verdicts["acme/shop#4"].added_after_start
+    assert verdicts["acme/shop#1"].outcome is Outcome.COMPLETED
+    assert verdicts["acme/shop#1"].done_on == date(2026, 11, 20)
 
 
 async def test_item_created_after_start_joins_at_created_at_on_first_run(tmp_path):
