@@ -9,6 +9,8 @@ from sprintsync.domain import Outcome, WorkState
 from sprintsync.errors import UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.ledger import build_ledger
+from sprintsync.report.json_report import to_json_data
+from sprintsync.report.view import build_report_view
 from sprintsync.sources.github_projects import GitHubProjectsSource
 from sprintsync.sources.github_queries import ORGANIZATION_ITEMS
 from sprintsync.state import SnapshotStore
@@ -181,6 +183,41 @@ async def test_day_by_day_totals_follow_semantics(tmp_path):
     assert verdicts["acme/shop#4"].added_after_start
     assert verdicts["acme/shop#1"].outcome is Outcome.COMPLETED
     assert verdicts["acme/shop#1"].done_on == date(2026, 11, 20)
+
+
+async def test_day_by_day_status_json_totals(tmp_path):
+    """The status JSON of the fifth day carries SEMANTICS §4 totals and the source's notices."""
+    _, data = await five_days(tmp_path)
+    ledger = build_ledger(data, cutoff=day(5), timezone=BERLIN)
+    view = build_report_view(
+        ledger=ledger,
+        data=data,
+        plan=None,
+        reconciliation=None,
+        team="shop",
+        as_of=date(2026, 11, 20),
+        working_days=(0, 1, 2, 3, 4),
+    )
+    document = to_json_data(view)
+    assert document["totals"] == {
+        "committed": 11,
+        "added": 8,
+        "removed": 3,
+        "completed": 5,
+        "completed_outside": 0,
+        "remaining": 14,
+        "scope": 19,
+        "percent_complete": 26.3,
+        "estimate_change": 3,
+    }
+    rows = {row["key"]: row for row in document["issues"]}
+    assert (rows["acme/shop#2"]["outcome"], rows["acme/shop#2"]["removed_on"]) == (
+        "removed",
+        "2026-11-18",
+    )
+    assert rows["acme/shop#4"]["added_after_start"] is True
+    assert document["notices"] == list(data.notices)
+    assert document["notices"][0].startswith("no snapshot before 2026-11-16")
 
 
 async def test_item_created_after_start_joins_at_created_at_on_first_run(tmp_path):
