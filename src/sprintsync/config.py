@@ -240,6 +240,16 @@ def load_settings(path: Path) -> LoadedConfig:
     return LoadedConfig(path=path, settings=settings)
 
 
+class _DatesAsTextLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports a bad date with its key."""
+
+
+_DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
     """A YAML file's top-level mapping, or a ConfigError naming the file (and line)."""
     try:
@@ -249,7 +259,7 @@ def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the {what} ({error.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_DatesAsTextLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

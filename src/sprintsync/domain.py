@@ -173,12 +173,21 @@ class Ledger:
 
 
 @dataclass(frozen=True)
+class PlanBlocker:
+    """A blocker the team wrote into the plan for a day, with its resolution if any."""
+
+    text: str
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
 class PlanDay:
     """One day of the sprint plan."""
 
     date: date
     goal: str
     notes: tuple[str, ...] = ()
+    blockers: tuple[PlanBlocker, ...] = ()
 
 
 @dataclass(frozen=True)

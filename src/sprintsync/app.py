@@ -1,0 +1,130 @@
+"""Orchestration only: fetch -> ledger -> reconcile -> render -> publish, for one team."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from sprintsync.domain import Plan, Totals
+from sprintsync.ledger import build_ledger
+from sprintsync.planfile import check_plan_matches
+from sprintsync.reconcile import reconcile
+from sprintsync.report.json_report import render_json
+from sprintsync.report.markdown import render_markdown
+from sprintsync.report.view import build_report_view
+from sprintsync.sinks.base import PublishResult, RenderedReport, Sink
+from sprintsync.sources.base import Source
+
+log = structlog.get_logger("sprintsync.app")
+
+DEFAULT_WORKING_DAYS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamJob:
+    """Everything one team's run needs, already built by the CLI."""
+
+    team: str
+    source: Source
+    sinks: Sequence[Sink]
+    plan: Plan | None
+    plan_path: Path | None
+    timezone: ZoneInfo
+    cutoff: datetime
+    as_of: date
+    count_subtasks: bool = False
+    template_dir: Path | None = None
+    needs_storage: bool = False
+    jira_server_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamOutcome:
+    """What one team's run produced."""
+
+    team: str
+    sprint_id: str
+    sprint_name: str
+    totals: Totals
+    report: RenderedReport
+    published: tuple[PublishResult, ...]
+
+
+async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
+    """Fetch the sprint, apply SEMANTICS.md, render every format, publish (unless dry run)."""
+    started = time.monotonic()
+    data = await job.source.fetch(cutoff=job.cutoff)
+    if job.plan is not None and job.plan_path is not None:
+        check_plan_matches(
+            job.plan,
+            plan_path=job.plan_path,
+            sprint_id=data.sprint.id,
+            sprint_name=data.sprint.name,
+        )
+    working_days = job.plan.working_days if job.plan else DEFAULT_WORKING_DAYS
+    ledger = build_ledger(
+        data,
+        cutoff=job.cutoff,
+        timezone=job.timezone,
+        working_days=working_days,
+        count_subtasks=job.count_subtasks,
+    )
+    reconciliation = reconcile(job.plan, ledger, data) if job.plan else None
+    view = build_report_view(
+        ledger=ledger,
+        data=data,
+        plan=job.plan,
+        reconciliation=reconciliation,
+        team=job.team,
+        as_of=job.as_of,
+        working_days=working_days,
+    )
+    report = RenderedReport(
+        team=job.team,
+        sprint_id=data.sprint.id,
+        sprint_name=data.sprint.name,
+        as_of=job.as_of,
+        markdown=render_markdown(view, template_dir=job.template_dir),
+        github_markdown=render_markdown(view, template_dir=job.template_dir, flavor="github"),
+        json_text=render_json(view),
+        storage=_render_storage(view, job) if job.needs_storage else "",
+        totals=ledger.totals,
+    )
+    published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
+    totals = ledger.totals
+    log.info(
+        "run.summary",
+        team=job.team,
+        sprint=data.sprint.name,
+        as_of=job.as_of.isoformat(),
+        committed=totals.committed,
+        added=totals.added,
+        removed=totals.removed,
+        completed=totals.completed,
+        remaining=totals.remaining,
+        percent_complete=totals.percent_complete,
+        published=[p.destination for p in published if p.changed],
+        unchanged=[p.destination for p in published if not p.changed],
+        dry_run=dry_run,
+        duration_seconds=round(time.monotonic() - started, 3),
+    )
+    return TeamOutcome(
+        team=job.team,
+        sprint_id=data.sprint.id,
+        sprint_name=data.sprint.name,
+        totals=totals,
+        report=report,
+        published=published,
+    )
+
+
+def _render_storage(view: object, job: TeamJob) -> str:
+    from sprintsync.report.storage import render_storage  # noqa: PLC0415 - issue 3 adds it
+
+    return render_storage(view, jira_server_id=job.jira_server_id)  # type: ignore[arg-type]

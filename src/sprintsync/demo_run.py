@@ -1,0 +1,54 @@
+"""`sprintsync demo`: the real Jira source, ledger and report over recorded Sprint 5 responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from sprintsync.app import TeamJob, run_team
+from sprintsync.demo import demo_transport
+from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.planfile import load_plan
+from sprintsync.sinks.file import FileSink
+from sprintsync.sources.jira import JiraCloudSource
+
+DEMO_SITE = "https://demo.atlassian.net"
+DEMO_TIMEZONE = ZoneInfo("Europe/Berlin")
+DEMO_NOW = datetime(2025, 1, 25, 20, 0, tzinfo=DEMO_TIMEZONE)  # the evening of day 2
+DEMO_BOARD = 42
+
+
+async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
+    """Write the demo's Markdown, JSON and Confluence storage files; return the Markdown."""
+    plan_file = resources.files("sprintsync.demo").joinpath("sprint-5-plan.yaml")
+    with resources.as_file(plan_file) as plan_path:
+        plan = load_plan(plan_path)
+    budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
+    async with build_client(
+        service="Jira",
+        base_url=DEMO_SITE,
+        budget=budget,
+        auth=httpx.BasicAuth("demo@example.com", "demo-token"),
+        transport=demo_transport(),
+    ) as client:
+        job = TeamJob(
+            team="demo",
+            source=JiraCloudSource(client, board=DEMO_BOARD, base_url_for_links=DEMO_SITE),
+            sinks=[
+                FileSink(path=out_dir / "sprint-5.md"),
+                FileSink(path=out_dir / "sprint-5.json"),
+                FileSink(path=out_dir / "sprint-5.xhtml"),
+            ],
+            plan=plan,
+            plan_path=Path("sprint-5-plan.yaml"),
+            timezone=DEMO_TIMEZONE,
+            cutoff=now,
+            as_of=now.astimezone(DEMO_TIMEZONE).date(),
+            needs_storage=True,
+        )
+        outcome = await run_team(job)
+    return outcome.report.markdown

@@ -1,0 +1,42 @@
+"""Exact arithmetic on story points: floats in and out, decimal inside, so 0.1 + 0.2 == 0.3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+# Sums are exact in Decimal (each float enters by its shortest repr, so 0.1 is 0.1); only a
+# division (the ideal line) can need rounding, to this many places.
+PLACES = Decimal("0.000001")
+ONE_DECIMAL = Decimal("0.1")
+
+
+def to_decimal(value: float) -> Decimal:
+    """The decimal a float was written as (`0.1` -> `Decimal("0.1")`, not its binary value)."""
+    return Decimal(repr(value))
+
+
+def to_points(value: Decimal) -> float:
+    """A decimal as a float rounded to six places, half away from zero."""
+    return float(value.quantize(PLACES, rounding=ROUND_HALF_UP))
+
+
+def total(values: Iterable[float]) -> float:
+    """The exact sum of some point values, without float noise."""
+    return to_points(sum((to_decimal(value) for value in values), Decimal(0)))
+
+
+def difference(minuend: float, subtrahend: float) -> float:
+    """`minuend - subtrahend` without float noise."""
+    return to_points(to_decimal(minuend) - to_decimal(subtrahend))
+
+
+def percent(part: float, whole: float) -> float:
+    """`100 * part / whole` to one decimal, half away from zero (9.333 -> 9.3, 0.05 -> 0.1).
+
+    0 when `whole` is 0 (SEMANTICS §4, `percent_complete`).
+    """
+    if whole == 0:
+        return 0.0
+    ratio = to_decimal(part) * 100 / to_decimal(whole)
+    return float(ratio.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP))

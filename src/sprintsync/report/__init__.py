@@ -1,0 +1,1 @@
+"""Report view model and renderers (pure: no I/O, no settings)."""

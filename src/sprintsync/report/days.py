@@ -1,0 +1,224 @@
+"""Per-day sections of the report view: tasks, progress, trend, in progress, blockers (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sprintsync.domain import (
+    DayFigures,
+    IssueLedger,
+    Ledger,
+    Outcome,
+    Plan,
+    PlanDay,
+    PlanItem,
+    Reconciliation,
+    SprintData,
+    TrackedIssue,
+    WorkState,
+)
+from sprintsync.report import insights
+from sprintsync.report.model import (
+    BlockerView,
+    CompletedTaskView,
+    DayView,
+    ProgressView,
+    VelocityView,
+)
+from sprintsync.report.text import format_points, long_date, percent, working_days_between
+
+ON_TRACK_SHARE = 0.9  # first day: "On track" at >= 90% of the needed pace
+ACCELERATING = 1.25  # later days: >= 1.25 x the previous working day's velocity
+SLOWING = 0.75  # later days: <= 0.75 x the previous working day's velocity
+
+
+@dataclass(frozen=True, kw_only=True)
+class DayContext:
+    """Lookups shared by every day's computation."""
+
+    ledger: Ledger
+    reconciliation: Reconciliation | None
+    zone: ZoneInfo
+    working_days: tuple[int, ...]
+    tracked: dict[str, TrackedIssue]
+    issues: dict[str, IssueLedger]
+    item_of_issue: dict[str, str]
+    items: dict[str, PlanItem]
+    plan_days: dict[date, PlanDay]
+    start_date: date
+    end_date: date | None
+    needed_pace: float
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        ledger: Ledger,
+        data: SprintData,
+        plan: Plan | None,
+        reconciliation: Reconciliation | None,
+        working_days: tuple[int, ...],
+    ) -> DayContext:
+        """Index the inputs once."""
+        zone = ZoneInfo(ledger.timezone)
+        start = ledger.sprint.start.astimezone(zone).date()
+        end = ledger.sprint.end.astimezone(zone).date() if ledger.sprint.end else None
+        sprint_days = working_days_between(start, end, working_days) if end else 0
+        return cls(
+            ledger=ledger,
+            reconciliation=reconciliation,
+            zone=zone,
+            working_days=working_days,
+            tracked={issue.key: issue for issue in data.issues},
+            issues={issue.key: issue for issue in ledger.issues},
+            item_of_issue=dict(reconciliation.item_of_issue) if reconciliation else {},
+            items={item.id: item for item in plan.items} if plan else {},
+            plan_days={day.date: day for day in plan.days} if plan else {},
+            start_date=start,
+            end_date=end,
+            needed_pace=ledger.totals.committed / max(sprint_days, 1),
+        )
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The first and last moment of `day` in the team's time zone, capped at the cut-off."""
+        first = datetime.combine(day, time(), tzinfo=self.zone)
+        next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
+        return first, min(next_day - timedelta(microseconds=1), self.ledger.cutoff)
+
+
+def build_trend(
+    *, velocity: float, previous: float | None, needed_pace: float, remaining: float
+) -> str:
+    """The trend word of a day (rules in report/view.py)."""
+    if remaining == 0:
+        return "Done"
+    if previous is None:
+        return "On track" if velocity >= ON_TRACK_SHARE * needed_pace else "Behind"
+    if previous == 0:
+        return "Accelerating" if velocity > 0 else "Steady"
+    if velocity >= ACCELERATING * previous:
+        return "Accelerating"
+    if velocity <= SLOWING * previous:
+        return "Slowing"
+    return "Steady"
+
+
+def build_days(context: DayContext, reported: tuple[DayFigures, ...]) -> tuple[DayView, ...]:
+    """One DayView per reported day, numbered from 1."""
+    views: list[DayView] = []
+    previous: float | None = None
+    for number, figures in enumerate(reported, start=1):
+        is_last = number == len(reported)
+        views.append(_day(context, figures, number=number, previous=previous, is_last=is_last))
+        if figures.is_working_day:
+            previous = figures.completed_points
+    return tuple(views)
+
+
+def _day(
+    context: DayContext, figures: DayFigures, *, number: int, previous: float | None, is_last: bool
+) -> DayView:
+    plan_day = context.plan_days.get(figures.date)
+    in_progress = _in_progress(context, figures.date)
+    trend = build_trend(
+        velocity=figures.completed_points,
+        previous=previous,
+        needed_pace=context.needed_pace,
+        remaining=figures.remaining,
+    )
+    velocity_text = f"{trend} at {format_points(figures.completed_points)} points/day"
+    return DayView(
+        number=number,
+        date=figures.date,
+        title_date=long_date(figures.date),
+        is_working_day=figures.is_working_day,
+        goal=plan_day.goal if plan_day else "",
+        completed=tuple(_completed(context, key) for key in _completed_keys(context, figures)),
+        progress=build_progress(figures.cumulative_points, figures.scope),
+        in_progress=in_progress,
+        in_progress_text=", ".join(in_progress) or "None",
+        velocity=VelocityView(figures.completed_points, trend, velocity_text),
+        blockers=_blockers(context, figures.date, plan_day=plan_day, is_last=is_last),
+        insights=insights.build_insights(context, figures, plan_day=plan_day, is_last=is_last),
+    )
+
+
+def build_progress(completed: float, scope: float) -> ProgressView:
+    """Text like "22/75 points (29.3%)"."""
+    share = percent(completed, scope)
+    text = f"{format_points(completed)}/{format_points(scope)} points ({share:.1f}%)"
+    return ProgressView(completed=completed, scope=scope, percent=share, text=text)
+
+
+def _completed_keys(context: DayContext, figures: DayFigures) -> tuple[str, ...]:
+    return tuple(
+        key
+        for key in figures.completed
+        if key in context.issues and context.issues[key].outcome is Outcome.COMPLETED
+    )
+
+
+def _completed(context: DayContext, key: str) -> CompletedTaskView:
+    issue = context.issues[key]
+    tracked = context.tracked.get(key)
+    item = context.item_of_issue.get(key)
+    change = None
+    if issue.initial_estimate != issue.final_estimate:
+        change = f"{format_points(issue.initial_estimate)} → {format_points(issue.final_estimate)}"
+    return CompletedTaskView(
+        label=item or key,
+        key=key,
+        title=issue.title,
+        points=issue.final_estimate,
+        points_text=format_points(issue.final_estimate),
+        added_after_start=issue.added_after_start,
+        estimate_change=change,
+        details=tracked.details if tracked else (),
+        result=tracked.result if tracked else None,
+        url=tracked.url if tracked else None,
+        label_is_key=item is None,
+    )
+
+
+def _in_progress(context: DayContext, day: date) -> tuple[str, ...]:
+    _, end = context.day_bounds(day)
+    shown: list[str] = []
+    for key, issue in context.issues.items():
+        tracked = context.tracked.get(key)
+        if tracked is None or not tracked.in_sprint.value_at(end):
+            continue
+        if tracked.state.value_at(end) is not WorkState.IN_PROGRESS:
+            continue
+        item_id = context.item_of_issue.get(key)
+        item = context.items.get(item_id) if item_id else None
+        text = f"{item.id} ({item.title})" if item else f"{key} ({issue.title})"
+        if text not in shown:
+            shown.append(text)
+    return tuple(shown)
+
+
+def _blockers(
+    context: DayContext, day: date, *, plan_day: PlanDay | None, is_last: bool
+) -> tuple[BlockerView, ...]:
+    found = [BlockerView(b.text, b.resolution) for b in (plan_day.blockers if plan_day else ())]
+    first, end = context.day_bounds(day)
+    for key, issue in context.issues.items():
+        tracked = context.tracked.get(key)
+        if tracked is None:
+            continue
+        flags = tracked.flagged
+        during = flags.value_at(first) or any(v for m, v in flags.changes if first < m <= end)
+        if during:
+            cleared = None if flags.value_at(end) else "flag cleared"
+            found.append(BlockerView(f"{issue.title} ({key})", cleared))
+        if is_last and tracked.blocked_by and _open(issue):
+            found.append(
+                BlockerView(f"{issue.title} ({key}): blocked by {', '.join(tracked.blocked_by)}")
+            )
+    return tuple(found)
+
+
+def _open(issue: IssueLedger) -> bool:
+    return issue.outcome is Outcome.NOT_COMPLETED

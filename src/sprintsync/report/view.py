@@ -1,0 +1,208 @@
+"""The report view model: every figure and sentence a template shows, computed here (pure).
+
+Documented rules (templates only place these values; they do no arithmetic):
+
+- Dates are calendar dates in the team's time zone (the ledger's `timezone`).
+- Title: "<sprint name> Daily Status Report". Overview "Sprint" line: the sprint name with a
+  leading "Sprint " removed ("Sprint 5" -> "5"). Theme: the plan's theme, else the sprint goal.
+- Duration: "January 24 - February 4, 2025 (10 days)", where days = the working days from the
+  sprint's start date to its end date, both included (`working_days` are `date.weekday()`
+  numbers). Total points = the ledger's `scope` at the cut-off.
+- Reported days: the ledger's days, except non-working days with no completion and no scope
+  change; numbered "Day 1", "Day 2", ... in order.
+- Completed tasks of a day: the issues whose `done_on` is that day, labelled with the plan item
+  id the reconciliation maps them to, else the issue key; points = `final_estimate`; an estimate
+  change "3 → 5" is shown when initial != final.
+- Progress: cumulative completed / scope at the day's end, percent with one decimal, half away
+  from zero.
+- In progress: issues in the sprint whose board state at the day's end is In Progress, shown as
+  "<item id> (<item title>)" when planned, else "<key> (<title>)".
+- Velocity = points completed that day. Needed pace = committed / working days in the sprint.
+  Trend: "Done" when nothing remains at the day's end; else on the first reported day (or the
+  first with no earlier reported working day) "On track" if velocity >= 90% of the needed pace,
+  else "Behind"; on later days, against the previous reported working day's velocity v0:
+  "Accelerating" if velocity >= 1.25 x v0, "Slowing" if velocity <= 0.75 x v0, else "Steady"
+  (when v0 = 0: "Accelerating" if velocity > 0, else "Steady").
+- Blockers of a day: the plan day's blockers, then every issue flagged at any moment of the day
+  ("<title> (<key>)", resolution "flag cleared" when the flag is off at the day's end), and on
+  the last reported day every issue not Done that is blocked by an unresolved issue.
+- Insights of a day: the plan day's notes, then scope changes that day (added, removed,
+  re-estimated points), the pace still needed (remaining points / working days left after the
+  day, one decimal), and on the last reported day unestimated issues and every plan difference
+  of the reconciliation (missing items, unplanned issues, points and date mismatches).
+- Burndown: per reported day the ledger's ideal line, remaining points and scope change.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sprintsync.domain import DayFigures, Ledger, Outcome, Plan, Reconciliation, SprintData
+from sprintsync.report import days as day_rules
+from sprintsync.report.model import (
+    BlockerView,
+    BurndownPoint,
+    BurndownView,
+    CompletedTaskView,
+    DayView,
+    IssueView,
+    OverviewView,
+    PlanDiffView,
+    ProgressView,
+    ReportView,
+    SprintView,
+    VelocityView,
+)
+from sprintsync.report.text import duration_text, format_points, format_signed, short_label
+
+__all__ = [
+    "BlockerView",
+    "BurndownPoint",
+    "BurndownView",
+    "CompletedTaskView",
+    "DayView",
+    "IssueView",
+    "OverviewView",
+    "PlanDiffView",
+    "ProgressView",
+    "ReportView",
+    "SprintView",
+    "VelocityView",
+    "build_burndown",
+    "build_report_view",
+    "sprint_label",
+]
+
+
+def build_report_view(
+    *,
+    ledger: Ledger,
+    data: SprintData,
+    plan: Plan | None,
+    reconciliation: Reconciliation | None,
+    team: str,
+    as_of: date,
+    working_days: tuple[int, ...],
+) -> ReportView:
+    """Turn the ledger, the source data and the plan into the values the templates show."""
+    context = day_rules.DayContext.build(
+        ledger=ledger,
+        data=data,
+        plan=plan,
+        reconciliation=reconciliation,
+        working_days=working_days,
+    )
+    reported = tuple(f for f in ledger.days if _is_reported(f))
+    days = day_rules.build_days(context, reported)
+    return ReportView(
+        team=team,
+        as_of=as_of,
+        sprint=_sprint_view(ledger, data),
+        overview=_overview(ledger, plan, context),
+        totals=ledger.totals,
+        days=days,
+        figures=ledger.days,
+        burndown=build_burndown(reported),
+        issues=tuple(_issue_view(ledger, context, i) for i in range(len(ledger.issues))),
+        plan=_plan_diff(reconciliation),
+        excluded_subtasks=ledger.excluded_subtasks,
+        notices=data.notices,
+    )
+
+
+def _is_reported(figures: DayFigures) -> bool:
+    return figures.is_working_day or bool(figures.completed) or figures.scope_change != 0
+
+
+def _sprint_view(ledger: Ledger, data: SprintData) -> SprintView:
+    sprint = ledger.sprint
+    zone = ZoneInfo(ledger.timezone)
+    return SprintView(
+        id=sprint.id,
+        name=sprint.name,
+        goal=sprint.goal,
+        state=sprint.state,
+        start=sprint.start.astimezone(zone).date(),
+        end=sprint.end.astimezone(zone).date() if sprint.end else None,
+        url=sprint.board_url or data.tracker_url,
+    )
+
+
+def sprint_label(name: str) -> str:
+    """The overview's "Sprint" value: the name without a leading "Sprint " ("Sprint 5" -> "5")."""
+    prefix = "sprint "
+    stripped = name[len(prefix) :] if name.lower().startswith(prefix) else name
+    return stripped.strip() or name
+
+
+def _overview(ledger: Ledger, plan: Plan | None, context: day_rules.DayContext) -> OverviewView:
+    totals = ledger.totals
+    theme = plan.theme if plan is not None and plan.theme else ledger.sprint.goal
+    changed = totals.added or totals.removed or totals.estimate_change
+    scope_text = None
+    if changed:
+        scope_text = (
+            f"{format_points(totals.committed)} committed, {format_signed(totals.added)} added, "
+            f"-{format_points(totals.removed)} removed, "
+            f"{format_signed(totals.estimate_change)} re-estimated"
+        )
+    return OverviewView(
+        title=f"{ledger.sprint.name} Daily Status Report",
+        sprint_label=sprint_label(ledger.sprint.name),
+        theme=theme,
+        duration=duration_text(context.start_date, context.end_date, context.working_days),
+        total_points=totals.scope,
+        total_points_text=format_points(totals.scope),
+        scope_text=scope_text,
+    )
+
+
+def build_burndown(reported: tuple[DayFigures, ...]) -> BurndownView:
+    """The burndown series of the reported days; y_max = the highest value, rounded up."""
+    points = tuple(
+        BurndownPoint(
+            date=f.date,
+            label=short_label(f.date),
+            day_label=f"Day {number} ({short_label(f.date)})",
+            ideal=f.ideal_remaining,
+            remaining=f.remaining,
+            scope_change=f.scope_change,
+            ideal_text=format_points(f.ideal_remaining),
+            remaining_text=format_points(f.remaining),
+            scope_change_text=format_signed(f.scope_change),
+        )
+        for number, f in enumerate(reported, start=1)
+    )
+    highest = max((max(p.ideal, p.remaining) for p in points), default=0.0)
+    return BurndownView(points=points, y_max=max(1, math.ceil(highest)))
+
+
+def _issue_view(ledger: Ledger, context: day_rules.DayContext, index: int) -> IssueView:
+    issue = ledger.issues[index]
+    tracked = context.tracked.get(issue.key)
+    return IssueView(
+        key=issue.key,
+        title=issue.title,
+        outcome=issue.outcome.value,
+        added_after_start=issue.added_after_start,
+        initial_estimate=issue.initial_estimate,
+        final_estimate=issue.final_estimate,
+        unestimated=issue.unestimated,
+        done_on=issue.done_on if issue.outcome is Outcome.COMPLETED else None,
+        removed_on=issue.removed_on,
+        item=context.item_of_issue.get(issue.key),
+        url=tracked.url if tracked else None,
+    )
+
+
+def _plan_diff(reconciliation: Reconciliation | None) -> PlanDiffView:
+    if reconciliation is None:
+        return PlanDiffView()
+    return PlanDiffView(
+        missing=reconciliation.missing,
+        unplanned=reconciliation.unplanned,
+        points_mismatch=reconciliation.points_mismatch,
+        date_mismatch=reconciliation.date_mismatch,
+    )

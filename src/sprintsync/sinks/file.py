@@ -1,0 +1,46 @@
+"""Writes the report to a local file, atomically: the old file stays whole until the new one is."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from sprintsync.errors import PublishError
+from sprintsync.sinks.base import PublishResult, RenderedReport
+
+FORMATS = {".md": "markdown", ".json": "json_text", ".xhtml": "storage"}
+
+
+class FileSink:
+    """A Markdown (.md), status JSON (.json) or Confluence storage (.xhtml) file."""
+
+    def __init__(self, *, path: Path) -> None:
+        if path.suffix.lower() not in FORMATS:
+            raise ValueError(f"unsupported report file extension: {path}")
+        self._path = path
+
+    async def publish(self, report: RenderedReport) -> PublishResult:
+        """Write the file unless it already holds exactly this report."""
+        content: str = getattr(report, FORMATS[self._path.suffix.lower()])
+        destination = f"file {self._path}"
+        if self._path.exists() and self._path.read_text(encoding="utf-8") == content:
+            return PublishResult(destination=destination, changed=False)
+        write_atomically(self._path, content)
+        return PublishResult(destination=destination, url=self._path.resolve().as_uri())
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Replace `path` with `content` in one step (temp file in the same folder, then rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
+            temp.write(content)
+            temp.flush()
+            os.fsync(temp.fileno())
+        Path(temp_name).replace(path)
+    except OSError as error:
+        raise PublishError(
+            f"cannot write the report to {path}: {error.strerror}", service="file"
+        ) from None

@@ -1,0 +1,188 @@
+"""Builds clients, sources and sinks from validated settings (part of the composition root)."""
+
+from __future__ import annotations
+
+import ipaddress
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import structlog
+
+from sprintsync.config import (
+    ConfluenceSinkConfig,
+    FileSinkConfig,
+    GitHubCommentSinkConfig,
+    GitHubSourceConfig,
+    JiraSourceConfig,
+    LoadedConfig,
+    Secrets,
+    SinkConfig,
+    TeamConfig,
+)
+from sprintsync.errors import ConfigError
+from sprintsync.http import RunBudget, build_client
+from sprintsync.sinks.base import Sink
+from sprintsync.sinks.file import FileSink
+from sprintsync.sources.base import Source
+
+log = structlog.get_logger("sprintsync.wiring")
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Wiring:
+    """What the composition root shares between teams in one run."""
+
+    loaded: LoadedConfig
+    secrets: Secrets
+    budget: RunBudget
+    now: datetime
+    stack: AsyncExitStack
+    transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
+
+
+def is_jira_cloud(source: JiraSourceConfig) -> bool:
+    """Cloud unless configured otherwise; a *.atlassian.net host is always Cloud."""
+    if source.deployment:
+        return source.deployment == "cloud"
+    return (urlsplit(source.url).hostname or "").endswith(".atlassian.net")
+
+
+def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) -> None:
+    """Fail before any request when a credential the team needs is not in the environment."""
+    where = f"{config_path}: team {team.name!r}"
+    source = team.source
+    if isinstance(source, JiraSourceConfig):
+        if not is_jira_cloud(source):
+            raise ConfigError(
+                f"{where}: source.deployment: Jira Data Center is not supported yet "
+                "(expected a Jira Cloud site, https://<site>.atlassian.net)"
+            )
+        _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
+        _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
+    if isinstance(source, GitHubSourceConfig):
+        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
+    for sink in team.publish:
+        _check_sink_credentials(sink, secrets, where)
+
+
+def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> None:
+    if isinstance(sink, GitHubCommentSinkConfig):
+        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
+    if isinstance(sink, ConfluenceSinkConfig):
+        if confluence_deployment(sink) == "datacenter":
+            _require(secrets.confluence_pat, "SPRINTSYNC_CONFLUENCE_PAT", where, "Confluence DC")
+        else:
+            email = secrets.confluence_email or secrets.jira_email
+            token = secrets.confluence_token or secrets.jira_token
+            _require(
+                email, "SPRINTSYNC_CONFLUENCE_EMAIL (or SPRINTSYNC_JIRA_EMAIL)", where, "Confluence"
+            )
+            _require(
+                token, "SPRINTSYNC_CONFLUENCE_TOKEN (or SPRINTSYNC_JIRA_TOKEN)", where, "Confluence"
+            )
+
+
+def confluence_deployment(sink: ConfluenceSinkConfig) -> str | None:
+    """The configured deployment; a *.atlassian.net host is Cloud; else detected at run time."""
+    if sink.deployment:
+        return sink.deployment
+    return "cloud" if (urlsplit(sink.url).hostname or "").endswith(".atlassian.net") else None
+
+
+def _require(value: object, variable: str, where: str, purpose: str) -> None:
+    if not value:
+        raise ConfigError(f"{where}: {variable} is not set; it is needed to reach {purpose}")
+
+
+def check_url(url: str, *, key: str, config_path: Path, allow_insecure: bool) -> None:
+    """HTTPS only, except for loopback addresses or an explicit, logged opt-out."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        if _is_loopback(parts.hostname):
+            return
+        if allow_insecure:
+            log.warning("http.insecure_opt_out", key=key, host=parts.hostname)
+            return
+        raise ConfigError(
+            f"{config_path}: {key}: expected an https:// URL, got {url!r} "
+            "(plain http is allowed only to loopback, or with http.allow_insecure_http: true)"
+        )
+    raise ConfigError(f"{config_path}: {key}: expected an https:// URL, got {url!r}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def open_client(
+    wiring: Wiring,
+    *,
+    service: str,
+    base_url: str,
+    auth: httpx.Auth | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """A client for one service, closed with the run."""
+    client = build_client(
+        service=service,
+        base_url=base_url,
+        budget=wiring.budget,
+        auth=auth,
+        headers=headers,
+        transport=wiring.transport,
+    )
+    return await wiring.stack.enter_async_context(client)
+
+
+async def build_source(
+    team: TeamConfig,
+    wiring: Wiring,
+    *,
+    timezone: ZoneInfo,  # noqa: ARG001 - GitHub source next
+) -> Source:
+    """The team's tracker adapter."""
+    source = team.source
+    if isinstance(source, JiraSourceConfig):
+        from sprintsync.sources.jira import JiraCloudSource  # noqa: PLC0415
+
+        email, token = wiring.secrets.jira_email or "", wiring.secrets.jira_token
+        client = await open_client(
+            wiring,
+            service="Jira",
+            base_url=source.url,
+            auth=httpx.BasicAuth(email, token.get_secret_value() if token else ""),
+        )
+        return JiraCloudSource(
+            client,
+            board=source.board,
+            sprint=source.sprint,
+            done_statuses=source.done_statuses,
+            estimation_field=source.estimation_field,
+            base_url_for_links=source.url.rstrip("/"),
+        )
+    raise ConfigError(f"team {team.name!r}: source type {source.type!r} is not wired yet")
+
+
+async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
+    """The team's destinations, in the order the config lists them."""
+    sinks: list[Sink] = []
+    for sink in team.publish:
+        if isinstance(sink, FileSinkConfig):
+            sinks.append(FileSink(path=wiring.loaded.resolve(sink.path)))
+        else:
+            raise ConfigError(f"team {team.name!r}: publish type {sink.type!r} is not wired yet")
+    return sinks
