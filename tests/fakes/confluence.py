@@ -79,7 +79,7 @@ class FakeConfluence:
         flavor: Literal["cloud", "datacenter"],
         spaces: dict[str, str] | None = None,
         email: str = "bot@acme.test",
-        token: str = "cloud-token",
+        token: str = "cloud-token",  # noqa: S107 - the fake's test credential
         pat: str = "dc-pat",
         page_size: int = 25,
     ) -> None:

@@ -111,7 +111,9 @@ def _update(fake: FakeConfluence, page: StoredPage, request: FakeRequest) -> Fak
     number = payload["version"].get("number")
     current = page.current.number
     if number != current + 1:
-        return v1_error(409, f"Version must be incremented on update. Current version is: {current}")
+        return v1_error(
+            409, f"Version must be incremented on update. Current version is: {current}"
+        )
     body = _body_value(payload) or ""
     problem = fake.invalid_storage(body)
     if problem:
