@@ -49,7 +49,7 @@ class CloudPageApi:
 
     async def find_page(self, title: str) -> Page | None:
         """The current page titled exactly `title`, following the cursor pages."""
-        params = {
+        params: dict[str, str] | None = {
             "space-id": await self.space_id(),
             "title": title,
             "status": "current",
@@ -68,7 +68,7 @@ class CloudPageApi:
             if following is None:
                 return None
             # `_links.next` is host-relative and already holds `/wiki` and every parameter.
-            url, params = self._client.base_url.join(following), {}
+            url, params = self._client.base_url.join(following), None
             log.debug("confluence.page_list_next", title=title)
 
     async def get_page(self, page_id: str) -> Page:

@@ -24,7 +24,12 @@ class DataCenterPageApi:
 
     async def find_page(self, title: str) -> Page | None:
         """The page titled exactly `title`, following `_links.next` (start/limit)."""
-        params = {"spaceKey": self._space, "title": title, "type": "page", "expand": EXPAND}
+        params: dict[str, str] | None = {
+            "spaceKey": self._space,
+            "title": title,
+            "type": "page",
+            "expand": EXPAND,
+        }
         url: str | httpx.URL = CONTENT_PATH
         seen: set[str] = set()
         while True:
@@ -48,7 +53,7 @@ class DataCenterPageApi:
             if following is None:
                 return None
             # v1 `_links.next` is relative to the base URL (context path included in `base`).
-            url, params = httpx.URL(f"{str(self._client.base_url).rstrip('/')}{following}"), {}
+            url, params = httpx.URL(f"{str(self._client.base_url).rstrip('/')}{following}"), None
 
     async def get_page(self, page_id: str) -> Page:
         """The page's latest version with its storage body."""
