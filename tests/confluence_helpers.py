@@ -7,7 +7,9 @@ from datetime import date
 import httpx
 
 from fakes.confluence import FakeConfluence
+from report import sprint5_data as s5
 from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.report.view import ReportView, build_report_view
 from sprintsync.sinks.base import RenderedReport
 from sprintsync.sinks.confluence import ConfluenceSink
 
@@ -15,6 +17,7 @@ DAY1 = date(2025, 1, 24)
 DAY2 = date(2025, 1, 25)
 TITLE = "Sprint 5 Daily Status Report"
 NOTES_PLACEHOLDER = "<p><em>Team notes go here.</em></p>"
+EVIL = '<script>alert(1)</script> & "Q&A"'
 
 
 def make_client(
@@ -69,4 +72,17 @@ def report_for(days: list[str], as_of: date, *, storage: str | None = None) -> R
         markdown="# unused",
         json_text="{}",
         storage=storage if storage is not None else storage_for(days),
+    )
+
+
+def sprint5_view() -> ReportView:
+    """The Sprint 5 demo view as of January 25 2025."""
+    return build_report_view(
+        ledger=s5.ledger(),
+        data=s5.sprint_data(),
+        plan=s5.PLAN,
+        reconciliation=s5.RECONCILIATION,
+        team="platform",
+        as_of=s5.AS_OF,
+        working_days=s5.MON_TO_SAT,
     )

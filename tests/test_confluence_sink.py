@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from confluence_helpers import DAY1, DAY2, TITLE, make_client, make_sink, report_for
+from confluence_helpers import (
+    DAY1,
+    DAY2,
+    EVIL,
+    TITLE,
+    make_client,
+    make_sink,
+    report_for,
+    sprint5_view,
+)
 from fakes.confluence import FakeConfluence, parse_storage
 from fakes.server import FakeResponse
 from sprintsync.errors import PublishError, exit_code_for
+from sprintsync.report.storage import render_storage
 
 FLAVORS = ["cloud", "datacenter"]
 WRITE_PATH = {"cloud": "/api/v2/pages", "datacenter": "/rest/api/content"}
@@ -235,3 +247,33 @@ async def test_v1_deployment_on_cloud_fails_with_a_hint():
     assert "410" in str(caught.value)
     assert "deployment: cloud" in str(caught.value)
     assert fake.pages == {}
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+async def test_rendered_sprint5_pages_store_hostile_titles_as_text(flavor):
+    """The real template through the fake: day 1 then day 2, a hostile title stays text."""
+    view = sprint5_view()
+    task = dataclasses.replace(view.days[1].completed[0], title=EVIL)
+    day2 = dataclasses.replace(view.days[1], completed=(task, *view.days[1].completed[1:]))
+    burndown = view.burndown
+    day1_view = dataclasses.replace(
+        view,
+        as_of=DAY1,
+        days=view.days[:1],
+        burndown=dataclasses.replace(burndown, points=burndown.points[:1]),
+    )
+    day2_view = dataclasses.replace(view, days=(view.days[0], day2))
+    fake = FakeConfluence(flavor=flavor)  # type: ignore[arg-type]
+    with fake.running() as (_server, url):
+        async with make_client(fake, url) as client:
+            for as_of, shown in ((DAY1, day1_view), (DAY2, day2_view), (DAY2, day2_view)):
+                storage = render_storage(shown)
+                await make_sink(client).publish(report_for([], as_of, storage=storage))
+    page = fake.only_page()
+    assert [v.number for v in page.versions] == [1, 2]
+    roots = [parse_storage(v.body) for v in page.versions]
+    assert list(roots[1].iter("script")) == []
+    headings = ["".join(h.itertext()) for h in roots[1].iter("h4")]
+    assert f"PERF-001: {EVIL} (5 points)" in headings
+    days = ["".join(h.itertext()) for h in roots[1].iter("h2")]
+    assert days[-3:] == ["Day 1: January 24, 2025", "Day 2: January 25, 2025", "Team notes"]

@@ -9,28 +9,13 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
+from confluence_helpers import EVIL, sprint5_view
 from fakes.confluence import parse_storage
-from report import sprint5_data as s5
 from sprintsync.report import storage
 from sprintsync.report.storage import render_storage, trend_colour
-from sprintsync.report.view import ReportView, build_report_view
 
 GOLDEN = Path(__file__).parent / "golden" / "sprint5.storage.xhtml"
 AC = "{http://atlassian.com/content}"
-EVIL = '<script>alert(1)</script> & "Q&A"'
-
-
-def sprint5_view() -> ReportView:
-    """The Sprint 5 demo view as of January 25 2025."""
-    return build_report_view(
-        ledger=s5.ledger(),
-        data=s5.sprint_data(),
-        plan=s5.PLAN,
-        reconciliation=s5.RECONCILIATION,
-        team="platform",
-        as_of=s5.AS_OF,
-        working_days=s5.MON_TO_SAT,
-    )
 
 
 def macros(root: ET.Element, name: str) -> list[ET.Element]:
