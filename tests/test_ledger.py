@@ -370,3 +370,13 @@ def test_cut_off_before_start_is_refused():
     """§1: a cut-off before t0 describes no sprint and is refused with both moments."""
     with pytest.raises(ValueError, match="before sprint 'Sprint 5' started"):
         run(issue("A"), cutoff=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+def test_issue_added_done_then_removed_never_moves_burndown_scope():
+    """§5: a stay that began Done never counted, so neither its add nor its removal moves scope."""
+    joins = ((at(27), True), (at(29), False))
+    ledger = run(issue("A", points=5, member=False, joins=joins, moves=done_at(at(25))))
+    line = verdict(ledger, "A")
+    assert (line.outcome, line.removed_estimate) == (Outcome.REMOVED, 5)
+    assert ledger.totals.removed == 5
+    assert [d.scope_change for d in ledger.days] == [0] * len(ledger.days)

@@ -37,14 +37,14 @@ def build_ledger(
     within [t0, T] are dropped (§2); sub-tasks are left out of every figure and listed in
     `excluded_subtasks` unless `count_subtasks` (§1). `Ledger.issues` keeps the source's order;
     `Ledger.cutoff` is T. Point sums are exact to six decimals (see `sprintsync.points`).
+    Per-day figures, scope change and the ideal line: `sprintsync.ledger_days`.
     Raises ValueError when `cutoff` is naive or T is before the sprint's start.
     """
     window = build_window(data.sprint, cutoff=cutoff, tz=timezone)
     seen = [see(issue, window) for issue in data.issues]
     belonging = [issue for issue in seen if entries(issue.in_sprint, window.start)]
-    subtasks = () if count_subtasks else tuple(i for i in belonging if i.issue.is_subtask)
-    counted = [item for item in belonging if item not in subtasks]
-    excluded = tuple(item.issue.key for item in subtasks)
+    counted = [item for item in belonging if count_subtasks or not item.issue.is_subtask]
+    excluded = tuple(i.issue.key for i in belonging if i.issue.is_subtask and not count_subtasks)
     verdicts = tuple(build_issue_ledger(item, window) for item in counted)
     totals = build_totals(verdicts)
     planned_end = data.sprint.end or window.cutoff

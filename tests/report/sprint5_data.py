@@ -27,6 +27,7 @@ from sprintsync.domain import (
     TrackedIssue,
     WorkState,
 )
+from sprintsync.report.view import ReportView, build_report_view
 
 ZONE = ZoneInfo("America/New_York")
 TIMEZONE = "America/New_York"
@@ -287,3 +288,22 @@ RECONCILIATION = Reconciliation(
 def next_day(day: date) -> date:
     """The calendar day after `day`."""
     return day + timedelta(days=1)
+
+
+def seed_view(
+    *,
+    the_ledger: Ledger | None = None,
+    data: SprintData | None = None,
+    plan: Plan | None = PLAN,
+    reconciliation: Reconciliation | None = RECONCILIATION,
+) -> ReportView:
+    """The view of the seed sprint, with any input replaced."""
+    return build_report_view(
+        ledger=the_ledger or ledger(),
+        data=data or sprint_data(),
+        plan=plan,
+        reconciliation=reconciliation,
+        team="platform",
+        as_of=AS_OF,
+        working_days=MON_TO_SAT,
+    )

@@ -104,7 +104,9 @@ def build_report_view(
         totals=ledger.totals,
         days=days,
         figures=ledger.days,
-        burndown=build_burndown(reported),
+        burndown=build_burndown(
+            reported, committed=ledger.totals.committed, start=context.start_date
+        ),
         issues=tuple(_issue_view(ledger, context, i) for i in range(len(ledger.issues))),
         plan=_plan_diff(reconciliation),
         excluded_subtasks=ledger.excluded_subtasks,
@@ -159,24 +161,43 @@ def _overview(ledger: Ledger, plan: Plan | None, context: day_rules.DayContext) 
     )
 
 
-def build_burndown(reported: tuple[DayFigures, ...]) -> BurndownView:
-    """The burndown series of the reported days; y_max = the highest value, rounded up."""
-    points = tuple(
-        BurndownPoint(
-            date=f.date,
-            label=short_label(f.date),
-            day_label=f"Day {number} ({short_label(f.date)})",
-            ideal=f.ideal_remaining,
-            remaining=f.remaining,
-            scope_change=f.scope_change,
-            ideal_text=format_points(f.ideal_remaining),
-            remaining_text=format_points(f.remaining),
-            scope_change_text=format_signed(f.scope_change),
+def build_burndown(
+    reported: tuple[DayFigures, ...], *, committed: float, start: date
+) -> BurndownView:
+    """The burndown: a "Start" point at the commitment, then each reported day's end.
+
+    y_max = the highest value of either line, rounded up (at least 1).
+    """
+    first = _point(start, "Start", f"Start ({short_label(start)})", committed, committed, 0.0)
+    points = [first] + [
+        _point(
+            f.date,
+            short_label(f.date),
+            f"Day {number} ({short_label(f.date)})",
+            f.ideal_remaining,
+            f.remaining,
+            f.scope_change,
         )
         for number, f in enumerate(reported, start=1)
+    ]
+    highest = max(max(p.ideal, p.remaining) for p in points)
+    return BurndownView(points=tuple(points), y_max=max(1, math.ceil(highest)))
+
+
+def _point(  # noqa: PLR0917 - a private row builder, called positionally in one place
+    day: date, label: str, day_label: str, ideal: float, remaining: float, change: float
+) -> BurndownPoint:
+    return BurndownPoint(
+        date=day,
+        label=label,
+        day_label=day_label,
+        ideal=ideal,
+        remaining=remaining,
+        scope_change=change,
+        ideal_text=format_points(ideal),
+        remaining_text=format_points(remaining),
+        scope_change_text=format_signed(change),
     )
-    highest = max((max(p.ideal, p.remaining) for p in points), default=0.0)
-    return BurndownView(points=points, y_max=max(1, math.ceil(highest)))
 
 
 def _issue_view(ledger: Ledger, context: day_rules.DayContext, index: int) -> IssueView:
