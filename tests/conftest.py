@@ -28,19 +28,3 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def _reset_structlog() -> Iterator[None]:
     yield
     structlog.reset_defaults()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """`--update-golden` rewrites golden files instead of comparing with them."""
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/golden/* from the current output (review the diff before committing)",
-    )
-
-
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    """Whether this run rewrites golden files (`pytest --update-golden`)."""
-    return bool(request.config.getoption("--update-golden"))

@@ -260,7 +260,7 @@ async def test_rendered_sprint5_pages_store_hostile_titles_as_text(flavor):
         view,
         as_of=DAY1,
         days=view.days[:1],
-        burndown=dataclasses.replace(burndown, points=burndown.points[:1]),
+        burndown=dataclasses.replace(burndown, points=burndown.points[:2]),
     )
     day2_view = dataclasses.replace(view, days=(view.days[0], day2))
     fake = FakeConfluence(flavor=flavor)  # type: ignore[arg-type]

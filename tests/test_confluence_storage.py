@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
 
 from confluence_helpers import EVIL, sprint5_view
 from fakes.confluence import parse_storage
+from report.golden import check_golden
 from sprintsync.report import storage
 from sprintsync.report.storage import render_storage, trend_colour
 
-GOLDEN = Path(__file__).parent / "golden" / "sprint5.storage.xhtml"
 AC = "{http://atlassian.com/content}"
 
 
@@ -33,11 +32,7 @@ def parameter(macro: ET.Element, name: str) -> str | None:
 
 def test_sprint5_storage_matches_golden(update_golden):
     """The Sprint 5 page body equals the reviewed golden file (`--update-golden` rewrites it)."""
-    body = render_storage(sprint5_view())
-    if update_golden:
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(body, encoding="utf-8")
-    assert body == GOLDEN.read_text(encoding="utf-8")
+    check_golden("sprint5.storage.xhtml", render_storage(sprint5_view()), update=update_golden)
 
 
 @pytest.mark.parametrize("server_id", [None, "70d83bc8-0aff-3fa5-8121-5ae90121f5fc"])
@@ -90,8 +85,9 @@ def test_velocity_and_results_are_status_lozenges():
 def test_burndown_chart_has_ideal_remaining_and_scope_columns():
     """The Chart macro's table has one row per reported day: ideal, remaining and scope change."""
     view = sprint5_view()
-    point = dataclasses.replace(view.burndown.points[1], scope_change=5.0, scope_change_text="+5")
-    burndown = dataclasses.replace(view.burndown, points=(view.burndown.points[0], point))
+    *earlier, last = view.burndown.points
+    point = dataclasses.replace(last, scope_change=5.0, scope_change_text="+5")
+    burndown = dataclasses.replace(view.burndown, points=(*earlier, point))
     root = parse_storage(render_storage(dataclasses.replace(view, burndown=burndown)))
     (chart,) = macros(root, "chart")
     assert parameter(chart, "type") == "line"
@@ -99,6 +95,7 @@ def test_burndown_chart_has_ideal_remaining_and_scope_columns():
     rows = [["".join(c.itertext()) for c in tr] for tr in chart.iter("tr")]
     assert rows == [
         ["Day", "Ideal", "Remaining", "Scope change"],
+        ["Start", "75", "75", "0"],
         ["01-24", "67.5", "68", "0"],
         ["01-25", "60", "53", "5"],
     ]
