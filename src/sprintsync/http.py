@@ -167,6 +167,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
                     raise _NotRetryable from None
                 raise
             if _should_retry(response):
+                response.request = request  # httpx sets it only later; the retry log reads it
                 await response.aread()
                 await response.aclose()
                 raise _RetryableResponse(response, server_wait(response, now=time.time()))

@@ -1,0 +1,92 @@
+"""Atlassian Document Format (Jira Cloud v3 descriptions) to plain text, details and result.
+
+Where a team writes what the report shows (the documented place, see TrackedIssue):
+
+- **details**: the items of the FIRST bullet list in the issue description, as plain text;
+  items that themselves start with ``Result:`` are left out of the details.
+- **result**: the text after ``Result:`` in the first description paragraph (at any depth,
+  list items included) whose plain text starts with ``Result:``.
+
+ADF reference: https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+RESULT_PREFIX = "Result:"
+# Block nodes whose text is separated from what follows by a line break.
+BLOCK_NODES = frozenset(
+    {"paragraph", "heading", "blockquote", "codeBlock", "rule", "panel", "listItem", "tableRow"}
+)
+
+
+def to_plain_text(node: Any) -> str:  # noqa: ANN401 - ADF is JSON
+    """Plain text of an ADF node: blocks on their own lines, inline nodes as their text."""
+    return "\n".join(line.rstrip() for line in _text(node).strip().splitlines()).strip()
+
+
+def _inline(node: dict[str, Any]) -> str | None:
+    kind = node.get("type")
+    attrs = node.get("attrs") or {}
+    result: str | None = None
+    if kind == "text":
+        result = str(node.get("text", ""))
+    elif kind == "hardBreak":
+        result = "\n"
+    elif kind == "mention":
+        result = str(attrs.get("text") or "")
+    elif kind == "emoji":
+        result = str(attrs.get("text") or attrs.get("shortName") or "")
+    elif kind in {"inlineCard", "blockCard", "embedCard"}:
+        result = str(attrs.get("url") or "")
+    elif kind == "status":
+        result = str(attrs.get("text") or "")
+    return result
+
+
+def _text(node: Any) -> str:  # noqa: ANN401 - ADF is JSON
+    if not isinstance(node, dict):
+        return ""
+    inline = _inline(node)
+    if inline is not None:
+        return inline
+    children = node.get("content") or []
+    kind = node.get("type")
+    if kind in {"bulletList", "orderedList"}:
+        return "".join(f"- {_text(child).strip()}\n" for child in children)
+    text = "".join(_text(child) for child in children)
+    return f"{text}\n" if kind in BLOCK_NODES else text
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:  # noqa: ANN401 - ADF is JSON
+    """Every node in document order (depth first)."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    for child in node.get("content") or []:
+        yield from _walk(child)
+
+
+def _one_line(node: dict[str, Any]) -> str:
+    return " ".join(to_plain_text(node).split())
+
+
+def build_details(document: Any) -> tuple[str, ...]:  # noqa: ANN401 - ADF is JSON
+    """The items of the first bullet list, as one line of plain text each."""
+    for node in _walk(document):
+        if node.get("type") == "bulletList":
+            items = (_one_line(item) for item in node.get("content") or [])
+            return tuple(i for i in items if i and not i.startswith(RESULT_PREFIX))
+    return ()
+
+
+def build_result(document: Any) -> str | None:  # noqa: ANN401 - ADF is JSON
+    """The text after ``Result:`` in the first paragraph that starts with it."""
+    for node in _walk(document):
+        if node.get("type") == "paragraph":
+            line = _one_line(node)
+            if line.startswith(RESULT_PREFIX):
+                return line.removeprefix(RESULT_PREFIX).strip() or None
+    return None

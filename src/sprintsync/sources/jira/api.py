@@ -1,0 +1,180 @@
+"""Jira Cloud endpoints the source calls, each request exactly as the real API takes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+import structlog
+
+from sprintsync.errors import ConfigError, UpstreamError
+from sprintsync.http import IDEMPOTENT, send_json
+
+log = structlog.get_logger("sprintsync.jira")
+
+SERVICE = "Jira"
+MYSELF_PATH = "/rest/api/3/myself"
+FIELDS_PATH = "/rest/api/3/field"
+# The enhanced search; /rest/api/{2,3}/search answer 410 since CHANGE-2046 (API-NOTES §0.1):
+# https://developer.atlassian.com/changelog/#CHANGE-2046
+SEARCH_PATH = "/rest/api/3/search/jql"
+BULK_CHANGELOG_PATH = "/rest/api/3/changelog/bulkfetch"
+SEARCH_PAGE_SIZE = 100
+SPRINT_PAGE_SIZE = 50
+# BulkChangelogRequestBean: issueIdsOrKeys 1..1000, fieldIds 0..10 (API-NOTES A.2.1).
+MAX_BULK_ISSUES = 1000
+MAX_BULK_FIELDS = 10
+BULK_PAGE_SIZE = 1000
+AUTH_HINT = (
+    "check SPRINTSYNC_JIRA_EMAIL and SPRINTSYNC_JIRA_TOKEN (an Atlassian API token, Basic auth)"
+)
+KANBAN_MESSAGE = "does not support sprints"
+
+JSON = dict[str, Any]
+
+
+class JiraApi:
+    """One method per endpoint; pagination and error hints live here, parsing does not."""
+
+    def __init__(self, client: httpx.AsyncClient, *, board: int) -> None:
+        self._client = client
+        self._board = board
+
+    def _hints(self, not_found: str) -> dict[int, str]:
+        return {
+            401: AUTH_HINT,
+            403: f"the Jira account may not browse board {self._board} or its project",
+            404: not_found,
+        }
+
+    async def _get(self, path: str, *, what: str, not_found: str, **params: Any) -> Any:  # noqa: ANN401 - JSON
+        hints = self._hints(not_found)
+        return await send_json(
+            self._client, "GET", path, service=SERVICE, what=what, hints=hints, params=params
+        )
+
+    async def _post(self, path: str, body: JSON, *, what: str) -> JSON:
+        hints = self._hints(
+            f"{path} is not available on this site (Jira Data Center has no /rest/api/3: "
+            "use the Data Center source)"
+        )
+        page = await send_json(
+            self._client,
+            "POST",
+            path,
+            service=SERVICE,
+            what=what,
+            hints=hints,
+            json=body,
+            extensions=IDEMPOTENT,
+        )
+        return _object(page, what=what)
+
+    async def fetch_myself(self) -> JSON:
+        """`GET /rest/api/3/myself`: 200 proves the credentials are not anonymous (A.0)."""
+        me = await self._get(MYSELF_PATH, what="the credential check", not_found=AUTH_HINT)
+        return _object(me, what="the credential check")
+
+    async def fetch_sprints(self) -> list[JSON]:
+        """Every sprint of the board, following `isLast` (Cloud omits `total`, A.5.1)."""
+        sprints: list[JSON] = []
+        path = f"/rest/agile/1.0/board/{self._board}/sprint"
+        while True:
+            page = await self._fetch_sprint_page(path, start_at=len(sprints))
+            values = page.get("values") or []
+            if values and values[0] in sprints:
+                raise UpstreamError(
+                    f"Jira returned the same sprints twice for board {self._board} "
+                    f"(startAt={len(sprints)} ignored); stopped instead of looping",
+                    service=SERVICE,
+                )
+            sprints.extend(values)
+            log.debug("jira.page_fetched", endpoint="sprints", items=len(values))
+            if page.get("isLast", True) or not values:
+                return sprints
+
+    async def _fetch_sprint_page(self, path: str, *, start_at: int) -> JSON:
+        not_found = f"board {self._board} not found or not visible"
+        try:
+            page = await self._get(
+                path,
+                what=f"the sprints of board {self._board}",
+                not_found=not_found,
+                startAt=start_at,
+                maxResults=SPRINT_PAGE_SIZE,
+            )
+        except UpstreamError as error:
+            if error.status == 400 and KANBAN_MESSAGE in str(error):
+                raise ConfigError(
+                    f"board {self._board} does not support sprints (a Kanban board?); "
+                    "set the Jira board to a Scrum board"
+                ) from None
+            raise
+        return _object(page, what=f"the sprints of board {self._board}")
+
+    async def fetch_board_config(self) -> JSON:
+        """`GET /rest/agile/1.0/board/{id}/configuration` (A.5.4)."""
+        config = await self._get(
+            f"/rest/agile/1.0/board/{self._board}/configuration",
+            what=f"the configuration of board {self._board}",
+            not_found=f"board {self._board} not found or not visible",
+        )
+        return _object(config, what=f"the configuration of board {self._board}")
+
+    async def fetch_fields(self) -> list[JSON]:
+        """`GET /rest/api/3/field`: every field with its id, name and schema (A.3)."""
+        fields = await self._get(FIELDS_PATH, what="the field list", not_found="no field list")
+        if not isinstance(fields, list):
+            raise UpstreamError("Jira answered the field list with a non-list", service=SERVICE)
+        return fields
+
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+        """Every issue matching bounded `jql`, paginated by `nextPageToken` until `isLast` (A.1)."""
+        body: JSON = {"jql": jql, "fields": list(fields), "maxResults": SEARCH_PAGE_SIZE}
+        what = f"the issue search {jql!r}"
+        pages = await self._follow_tokens(SEARCH_PATH, body, what=what)
+        return [issue for page in pages for issue in page.get("issues") or []]
+
+    async def fetch_changelogs(
+        self, issue_ids: Sequence[str], field_ids: Sequence[str]
+    ) -> list[JSON]:
+        """Changelog pages of `issue_ids` for `field_ids` (bulkfetch, ≤1000 ids per request)."""
+        unique_fields = list(dict.fromkeys(field_ids))[:MAX_BULK_FIELDS]
+        pages: list[JSON] = []
+        for start in range(0, len(issue_ids), MAX_BULK_ISSUES):
+            chunk = list(issue_ids[start : start + MAX_BULK_ISSUES])
+            body: JSON = {
+                "issueIdsOrKeys": chunk,
+                "fieldIds": unique_fields,
+                "maxResults": BULK_PAGE_SIZE,
+            }
+            what = f"the changelogs of {len(chunk)} issues"
+            pages += await self._follow_tokens(BULK_CHANGELOG_PATH, body, what=what)
+        return pages
+
+    async def _follow_tokens(self, path: str, body: JSON, *, what: str) -> list[JSON]:
+        """Pages until `isLast` or no token; a token seen twice is refused (it would loop)."""
+        pages: list[JSON] = []
+        seen: set[str] = set()
+        while True:
+            page = await self._post(path, body, what=what)
+            pages.append(page)
+            token = page.get("nextPageToken")
+            log.debug("jira.page_fetched", what=what, page=len(pages), last=not token)
+            if page.get("isLast") is True or not token:
+                return pages
+            if token in seen:
+                raise UpstreamError(
+                    f"Jira returned the same nextPageToken twice for {what}; "
+                    f"stopped after {len(pages)} pages instead of looping",
+                    service=SERVICE,
+                )
+            seen.add(str(token))
+            body = {**body, "nextPageToken": token}
+
+
+def _object(value: Any, *, what: str) -> JSON:  # noqa: ANN401 - JSON
+    if not isinstance(value, dict):
+        raise UpstreamError(f"Jira answered {what} with a non-object", service=SERVICE)
+    return value

@@ -1,0 +1,125 @@
+"""Pure parsing of Jira changelogs (bulkfetch pages) into per-field change records."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sprintsync.sources.jira.parse import FieldIds, parse_time
+
+
+class Tracked(enum.Enum):
+    """The fields whose history a TrackedIssue needs."""
+
+    STATUS = "status"
+    SPRINT = "sprint"
+    ESTIMATE = "estimate"
+    FLAGGED = "flagged"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changelog item of a tracked field, with its history's moment and id."""
+
+    moment: datetime
+    history_id: int
+    field: Tracked
+    from_id: str | None
+    from_text: str | None
+    to_id: str | None
+    to_text: str | None
+
+
+def _history_id(raw: object) -> int:
+    text = str(raw or "")
+    return int(text) if text.isdigit() else 0
+
+
+def classify(item: Mapping[str, Any], fields: FieldIds) -> Tracked | None:
+    """Which tracked field an item changes: by `fieldId` if present, else by `field` name.
+
+    `fieldId` is often absent on custom-field items (API-NOTES A.2.3), so both are compared
+    case-insensitively with the site's ids and display names.
+    """
+    key = str(item.get("fieldId") or item.get("field") or "").casefold()
+    candidates: list[tuple[Tracked, str | None]] = [
+        (Tracked.STATUS, "status"),
+        (Tracked.SPRINT, fields.sprint),
+        (Tracked.SPRINT, fields.name(fields.sprint) or "sprint"),
+        (Tracked.ESTIMATE, fields.estimate),
+        (Tracked.ESTIMATE, fields.name(fields.estimate)),
+        (Tracked.FLAGGED, fields.flagged),
+        (Tracked.FLAGGED, fields.name(fields.flagged) or "flagged"),
+    ]
+    for tracked, name in candidates:
+        if name and key == name.casefold():
+            return tracked
+    return None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def parse_history(history: Mapping[str, Any], fields: FieldIds) -> list[Change]:
+    """The tracked-field changes of one history (`created` as a string or an epoch number)."""
+    moment = parse_time(history.get("created"))
+    history_id = _history_id(history.get("id"))
+    changes = []
+    for item in history.get("items") or []:
+        tracked = classify(item, fields)
+        if tracked is not None:
+            changes.append(
+                Change(
+                    moment=moment,
+                    history_id=history_id,
+                    field=tracked,
+                    from_id=_text(item.get("from")),
+                    from_text=_text(item.get("fromString")),
+                    to_id=_text(item.get("to")),
+                    to_text=_text(item.get("toString")),
+                )
+            )
+    return changes
+
+
+def group_changes(pages: Iterable[Mapping[str, Any]], fields: FieldIds) -> dict[str, list[Change]]:
+    """Issue id -> its changes sorted by (moment, numeric history id), over every page."""
+    by_issue: dict[str, list[Change]] = {}
+    for page in pages:
+        for log in page.get("issueChangeLogs") or []:
+            changes = by_issue.setdefault(str(log.get("issueId")), [])
+            for history in log.get("changeHistories") or []:
+                changes.extend(parse_history(history, fields))
+    for changes in by_issue.values():
+        changes.sort(key=lambda c: (c.moment, c.history_id))
+    return by_issue
+
+
+def sprint_ids(value: str | None) -> frozenset[str]:
+    """Sprint ids in a Sprint item's `from`/`to`: a comma-space list (`"76, 79"`), never names."""
+    if not value:
+        return frozenset()
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def mentions_sprint(changes: Iterable[Change], sprint_id: str) -> bool:
+    """Whether any Sprint change has `sprint_id` in its from or to list."""
+    return any(
+        sprint_id in sprint_ids(c.from_id) | sprint_ids(c.to_id)
+        for c in changes
+        if c.field is Tracked.SPRINT
+    )
+
+
+def parse_points(value: str | None) -> float | None:
+    """An estimate from a changelog `fromString`/`toString` (a number as text, or null)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

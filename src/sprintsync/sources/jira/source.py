@@ -1,0 +1,164 @@
+"""JiraCloudSource: a Jira Cloud sprint and its issues' histories as SprintData."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import httpx
+import structlog
+
+from sprintsync.domain import SprintData
+from sprintsync.sources.jira.api import JSON, JiraApi
+from sprintsync.sources.jira.changelog import Change, group_changes, mentions_sprint
+from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
+from sprintsync.sources.jira.parse import (
+    BoardConfig,
+    FieldIds,
+    StateMap,
+    select_sprint,
+    to_board_config,
+    to_field_ids,
+    to_sprint,
+)
+
+log = structlog.get_logger("sprintsync.jira")
+
+BASE_FIELDS = (
+    "summary",
+    "status",
+    "issuetype",
+    "assignee",
+    "created",
+    "updated",
+    "description",
+    "issuelinks",
+    "parent",
+    "labels",
+)
+# JQL dates are read in the searching user's time zone; a day's margin covers every offset,
+# and the changelog decides which candidates really left the sprint.
+REMOVED_SEARCH_MARGIN = timedelta(days=1)
+JQL_DATE_FORMAT = "%Y/%m/%d %H:%M"
+
+
+def build_sprint_jql(sprint_id: str) -> str:
+    """Issues whose Sprint field holds the sprint now (bounded: a restriction on sprint)."""
+    return f"sprint = {sprint_id}"
+
+
+def build_removed_jql(*, scope: str, sprint_id: str, since: datetime) -> str:
+    """Issues in `scope` updated since `since` that are not in the sprint now (candidates).
+
+    `scope` is `filter = F` (the board's filter) or `project = K`. `sprint != S` alone drops
+    issues whose Sprint field is empty, hence the `is EMPTY` branch.
+    """
+    moment = (since - REMOVED_SEARCH_MARGIN).strftime(JQL_DATE_FORMAT)
+    return f'{scope} AND updated >= "{moment}" AND (sprint != {sprint_id} OR sprint is EMPTY)'
+
+
+def build_removed_scope(config: BoardConfig) -> str | None:
+    """The board's filter as a JQL restriction, else its project, else nothing."""
+    if config.filter_id:
+        return f"filter = {config.filter_id}"
+    if config.project_key:
+        return f'project = "{config.project_key}"'
+    return None
+
+
+def build_search_fields(ids: FieldIds) -> list[str]:
+    """The explicit `fields` list (the enhanced search returns only `id` by default, A.1)."""
+    custom = [ids.sprint, ids.estimate, *([ids.flagged] if ids.flagged else [])]
+    return list(dict.fromkeys([*BASE_FIELDS, *custom]))
+
+
+def build_changelog_fields(ids: FieldIds) -> list[str]:
+    """The bulkfetch `fieldIds`: status, Sprint, estimate and Flagged (≤ 10)."""
+    return list(
+        dict.fromkeys(["status", ids.sprint, ids.estimate, *([ids.flagged] if ids.flagged else [])])
+    )
+
+
+class JiraCloudSource:
+    """Reads one sprint of a Jira Cloud Scrum board through an injected `httpx.AsyncClient`."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        board: int,
+        sprint: int | str = "active",
+        done_statuses: tuple[str, ...] | None = None,
+        estimation_field: str | None = None,
+        base_url_for_links: str,
+    ) -> None:
+        self._api = JiraApi(client, board=board)
+        self._board = board
+        self._sprint = sprint
+        self._done_statuses = done_statuses
+        self._estimation_field = estimation_field
+        self._base_url = base_url_for_links.rstrip("/")
+
+    async def fetch(self, *, cutoff: datetime) -> SprintData:
+        """The sprint and the histories of every issue that was in it at some moment."""
+        await self._api.fetch_myself()
+        raw_sprints, raw_config, raw_fields = await asyncio.gather(
+            self._api.fetch_sprints(), self._api.fetch_board_config(), self._api.fetch_fields()
+        )
+        board_url = f"{self._base_url}/secure/RapidBoard.jspa?rapidView={self._board}"
+        sprint = to_sprint(
+            select_sprint(raw_sprints, self._sprint, board=self._board), board_url=board_url
+        )
+        config = to_board_config(raw_config)
+        ids = to_field_ids(
+            raw_fields,
+            estimate=self._estimation_field or config.estimation_field,
+            board=self._board,
+        )
+        context = IssueContext(
+            sprint_id=sprint.id,
+            fields=ids,
+            states=StateMap(config, self._done_statuses),
+            base_url=self._base_url,
+        )
+        issues, notices = await self._fetch_issues(config, context, since=sprint.start)
+        tracked = tuple(
+            to_tracked_issue(raw, changes, context, cutoff=cutoff) for raw, changes in issues
+        )
+        log.info("jira.sprint_fetched", board=self._board, sprint=sprint.id, issues=len(tracked))
+        return SprintData(
+            sprint=sprint, issues=tracked, tracker_url=self._base_url, notices=notices
+        )
+
+    async def _fetch_issues(
+        self, config: BoardConfig, context: IssueContext, *, since: datetime
+    ) -> tuple[list[tuple[JSON, list[Change]]], tuple[str, ...]]:
+        fields = build_search_fields(context.fields)
+        current = await self._api.search(build_sprint_jql(context.sprint_id), fields)
+        candidates: list[JSON] = []
+        notices: tuple[str, ...] = ()
+        scope = build_removed_scope(config)
+        if scope:
+            jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
+            candidates = await self._api.search(jql, fields)
+        else:
+            notices = (
+                (
+                    f"board {self._board} has no filter or project: "
+                    "issues removed from the sprint are not listed"
+                ),
+            )
+        known = {str(i["id"]) for i in current}
+        candidates = [c for c in candidates if str(c["id"]) not in known]
+        everyone = [*current, *candidates]
+        pages = await self._api.fetch_changelogs(
+            [str(i["id"]) for i in everyone], build_changelog_fields(context.fields)
+        )
+        changes = group_changes(pages, context.fields)
+        removed = [
+            c
+            for c in candidates
+            if mentions_sprint(changes.get(str(c["id"]), []), context.sprint_id)
+        ]
+        log.debug("jira.removal_candidates", candidates=len(candidates), removed=len(removed))
+        return [(i, changes.get(str(i["id"]), [])) for i in [*current, *removed]], notices

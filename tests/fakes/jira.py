@@ -1,0 +1,294 @@
+"""A stateful fake Jira Cloud (REST v3 + Agile 1.0) for end-to-end tests, on fakes.server.
+
+Behaves like the real site where sprintsync depends on it (API-NOTES §0, A.*, E):
+Basic auth or 401; `/rest/api/{2,3}/search` answer 410 (CHANGE-2046); `/search/jql` needs
+bounded JQL, returns `id` only unless `fields` are named, pages of `page_size` with opaque
+tokens and no `nextPageToken` key on the last page; bulkfetch pages with tokens and refuses
+more than 1000 ids or 10 field ids; sprint pages carry `isLast` and no `total`; Kanban boards
+400; unknown boards and sprints 404. Faults: `fake.fail_next(path_prefix, FakeResponse(...))`.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakes.jira_world import FIELDS, SITE, SPRINT_FIELD, FakeIssue
+from fakes.jql import JqlError, World, compile_jql, moment
+from fakes.server import FakeRequest, FakeResponse, RunningServer, serve
+
+GONE = (
+    "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
+    "A full migration guideline is available at "
+    "https://developer.atlassian.com/changelog/#CHANGE-2046"
+)
+UNBOUNDED = (
+    "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+)
+SEARCH_KEYS = {
+    "jql",
+    "nextPageToken",
+    "maxResults",
+    "fields",
+    "expand",
+    "properties",
+    "fieldsByKeys",
+    "reconcileIssues",
+    "failFast",
+}
+BULK_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
+
+
+def errors(*messages: str, status: int) -> FakeResponse:
+    """An Atlassian ErrorCollection response."""
+    return FakeResponse(status=status, body={"errorMessages": list(messages), "errors": {}})
+
+
+@dataclass
+class FakeBoard:
+    """A board: its configuration, its sprints, and whether it is a Kanban board."""
+
+    config: dict[str, Any]
+    sprints: list[dict[str, Any]] = field(default_factory=list)
+    kanban: bool = False
+
+
+@dataclass
+class FaultRule:
+    """Answer `response` to the next `times` requests whose path starts with `path_prefix`."""
+
+    path_prefix: str
+    response: FakeResponse
+    method: str | None = None
+    times: int = 1
+
+
+@dataclass
+class FakeJira:
+    """The fake site: its world (boards, issues, fields), call counts and fault rules."""
+
+    boards: dict[int, FakeBoard]
+    issues: list[FakeIssue]
+    email: str = "bot@example.com"
+    token: str = "api-token-123"
+    fields: list[dict[str, Any]] = field(default_factory=lambda: list(FIELDS))
+    page_size: int = 2
+    changelog_page_size: int = 3
+    sprint_page_size: int = 2
+    calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+    faults: list[FaultRule] = field(default_factory=list)
+    _tokens: dict[str, tuple[str, dict[str, Any], int]] = field(default_factory=dict)
+    _counter: Iterator[int] = field(default_factory=itertools.count)
+
+    def fail_next(
+        self, path_prefix: str, response: FakeResponse, *, method: str | None = None, times: int = 1
+    ) -> None:
+        """Answer `response` to the next `times` matching requests instead of the world."""
+        self.faults.append(FaultRule(path_prefix, response, method, times))
+
+    @contextmanager
+    def running(self) -> Iterator[RunningServer]:
+        """Serve the fake on 127.0.0.1 for the block."""
+        with serve(self.handle) as server:
+            yield server
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer one request: faults first, then auth, then the routes."""
+        self.calls[(request.method, request.path)] += 1
+        for rule in self.faults:
+            prefix_matches = request.path.startswith(rule.path_prefix)
+            if rule.times > 0 and prefix_matches and rule.method in (None, request.method):
+                rule.times -= 1
+                return rule.response
+        if not self._authorised(request):
+            return errors("Client must be authenticated to access this resource.", status=401)
+        return self._route(request)
+
+    def _authorised(self, request: FakeRequest) -> bool:
+        secret = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
+        return request.headers.get("authorization") == f"Basic {secret}"
+
+    def _route(self, request: FakeRequest) -> FakeResponse:
+        path, method = request.path, request.method
+        if re.fullmatch(r"/rest/api/[23]/search", path):
+            return errors(GONE, status=410)
+        simple = {
+            ("GET", "/rest/api/3/myself"): self._myself,
+            ("GET", "/rest/api/3/field"): lambda _r: FakeResponse(body=self.fields),
+            ("POST", "/rest/api/3/search/jql"): lambda r: self._search(r.json() or {}),
+            ("GET", "/rest/api/3/search/jql"): self._search_get,
+            ("POST", "/rest/api/3/changelog/bulkfetch"): self._bulkfetch,
+        }
+        if (method, path) in simple:
+            return simple[(method, path)](request)
+        board = re.fullmatch(r"/rest/agile/1\.0/board/(\d+)/(sprint|configuration)", path)
+        if board and method == "GET":
+            return self._board(request, int(board.group(1)), board.group(2))
+        one = re.fullmatch(r"/rest/agile/1\.0/sprint/(\d+)", path)
+        if one and method == "GET":
+            return self._sprint(int(one.group(1)))
+        return errors(f"No route for {method} {path}", status=404)
+
+    def _myself(self, _request: FakeRequest) -> FakeResponse:
+        return FakeResponse(
+            body={
+                "self": f"{SITE}/rest/api/3/user?accountId=5b10a2844c20165700ede21g",
+                "accountId": "5b10a2844c20165700ede21g",
+                "accountType": "atlassian",
+                "emailAddress": self.email,
+                "displayName": "Sprint Bot",
+                "active": True,
+                "timeZone": "UTC",
+                "locale": "en_US",
+            }
+        )
+
+    def _board(self, request: FakeRequest, board_id: int, what: str) -> FakeResponse:
+        board = self.boards.get(board_id)
+        if board is None:
+            return errors(
+                "Board does not exist or you do not have permission to see it.", status=404
+            )
+        if what == "configuration":
+            return FakeResponse(body=board.config)
+        if board.kanban:
+            return errors("The board does not support sprints", status=400)
+        start = int(request.arg("startAt", "0") or 0)
+        size = min(int(request.arg("maxResults", "50") or 50), self.sprint_page_size)
+        values = board.sprints[start : start + size]
+        last = start + size >= len(board.sprints)
+        return FakeResponse(
+            body={"maxResults": size, "startAt": start, "isLast": last, "values": values}
+        )
+
+    def _sprint(self, sprint_id: int) -> FakeResponse:
+        for board in self.boards.values():
+            for value in board.sprints:
+                if value["id"] == sprint_id:
+                    return FakeResponse(body=value)
+        return errors("Sprint does not exist or you do not have permission to see it.", status=404)
+
+    def _new_token(self, kind: str, query: dict[str, Any], offset: int) -> str:
+        token = base64.urlsafe_b64encode(f"{kind}:{next(self._counter)}".encode()).decode()
+        self._tokens[token] = (kind, query, offset)
+        return token.rstrip("=")
+
+    def _resume(self, kind: str, token: str | None, query: dict[str, Any]) -> int | None:
+        if token is None:
+            return 0
+        saved = self._tokens.get(token + "=" * (-len(token) % 4))
+        if saved is None or saved[0] != kind or saved[1] != query:
+            return None
+        return saved[2]
+
+    def _world(self) -> World:
+        filters: dict[str, set[str]] = {}
+        for board in self.boards.values():
+            filter_id = str(board.config.get("filter", {}).get("id"))
+            filters[filter_id] = {i.key for i in self.issues if i.in_board_filter}
+        return World(
+            sprint_field=SPRINT_FIELD,
+            filter_ids=filters,
+            project_of=lambda f: str(f["__key"]).split("-", 1)[0],
+        )
+
+    def _search_get(self, request: FakeRequest) -> FakeResponse:
+        fields = [f for v in request.query.get("fields", []) for f in v.split(",") if f]
+        body = {
+            "jql": request.arg("jql"),
+            "nextPageToken": request.arg("nextPageToken"),
+            "maxResults": int(request.arg("maxResults", "50") or 50),
+            "fields": fields,
+        }
+        return self._search({k: v for k, v in body.items() if v not in (None, [])})
+
+    def _search(self, body: dict[str, Any]) -> FakeResponse:
+        unknown = set(body) - SEARCH_KEYS
+        if unknown:
+            return errors(f"Unrecognized field {min(unknown)!r}", status=400)
+        try:
+            predicate, bounded = compile_jql(str(body.get("jql") or ""), self._world())
+        except JqlError as error:
+            return errors(str(error), status=400)
+        if not bounded:
+            return errors(UNBOUNDED, status=400)
+        query = {"jql": body.get("jql"), "fields": body.get("fields")}
+        offset = self._resume("search", body.get("nextPageToken"), query)
+        if offset is None:
+            return errors("The provided next page token is invalid or expired.", status=400)
+        hits = [i for i in self.issues if predicate({**i.fields, "__key": i.key})]
+        size = min(int(body.get("maxResults") or 50), self.page_size)
+        page = hits[offset : offset + size]
+        answer: dict[str, Any] = {"issues": [self._issue_bean(i, body.get("fields")) for i in page]}
+        if offset + size < len(hits):
+            answer["nextPageToken"] = self._new_token("search", query, offset + size)
+        answer["isLast"] = "nextPageToken" not in answer
+        return FakeResponse(body=answer)
+
+    def _issue_bean(self, issue: FakeIssue, wanted: list[str] | None) -> dict[str, Any]:
+        wanted = wanted or ["id"]
+        bean: dict[str, Any] = {
+            "expand": "renderedFields,names,schema,operations,editmeta,changelog",
+            "id": issue.id,
+            "self": f"{SITE}/rest/api/3/issue/{issue.id}",
+            "key": issue.key,
+        }
+        chosen = (
+            issue.fields
+            if "*all" in wanted
+            else {k: v for k, v in issue.fields.items() if k in wanted}
+        )
+        if chosen:
+            bean["fields"] = chosen
+        return bean
+
+    def _bulkfetch(self, request: FakeRequest) -> FakeResponse:
+        body = request.json() or {}
+        ids, field_ids = body.get("issueIdsOrKeys") or [], body.get("fieldIds") or []
+        if set(body) - BULK_KEYS:
+            return errors(f"Unrecognized field {min(set(body) - BULK_KEYS)!r}", status=400)
+        if not 1 <= len(ids) <= 1000:
+            return errors("The number of issue IDs or keys must be between 1 and 1000.", status=400)
+        if len(field_ids) > 10:
+            return errors("The number of field IDs must not exceed 10.", status=400)
+        query = {"issueIdsOrKeys": ids, "fieldIds": field_ids}
+        offset = self._resume("changelog", body.get("nextPageToken"), query)
+        if offset is None:
+            return errors("The provided next page token is invalid or expired.", status=400)
+        entries = self._histories(ids, field_ids)
+        size = min(int(body.get("maxResults") or 1000), self.changelog_page_size)
+        page = entries[offset : offset + size]
+        logs: list[dict[str, Any]] = []
+        for issue_id, hist in page:
+            if not logs or logs[-1]["issueId"] != issue_id:
+                logs.append({"issueId": issue_id, "changeHistories": []})
+            logs[-1]["changeHistories"].append(hist)
+        answer: dict[str, Any] = {"issueChangeLogs": logs}
+        if offset + size < len(entries):
+            answer["nextPageToken"] = self._new_token("changelog", query, offset + size)
+        return FakeResponse(body=answer)
+
+    def _histories(self, ids: list[str], field_ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(issue id, history) sorted by changelog date then issue id, items filtered by field."""
+        names = {str(f.get("name", "")).lower(): f["id"] for f in self.fields}
+        entries = []
+        for issue in self.issues:
+            if issue.id not in ids and issue.key not in ids:
+                continue
+            for hist in issue.histories:
+                items = [
+                    item
+                    for item in hist["items"]
+                    if not field_ids
+                    or (item.get("fieldId") or names.get(item["field"].lower())) in field_ids
+                ]
+                if items:
+                    entries.append((issue.id, {**hist, "items": items}))
+        entries.sort(key=lambda e: (moment(e[1]["created"]), int(e[0])))
+        return entries
