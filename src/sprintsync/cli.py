@@ -17,11 +17,19 @@ import structlog
 
 from sprintsync import __version__
 from sprintsync.app import TeamJob, TeamOutcome, run_team
-from sprintsync.config import LoadedConfig, Secrets, TeamConfig, load_secrets, load_settings
+from sprintsync.config import (
+    LoadedConfig,
+    Secrets,
+    TeamConfig,
+    environment,
+    load_secrets,
+    load_settings,
+)
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
+from sprintsync.sinks.actions import report_to_actions
 from sprintsync.wiring import (
     Wiring,
     build_sinks,
@@ -196,6 +204,8 @@ async def _run_teams(
                 continue
             if args.dry_run:
                 print(outcome.report.markdown, file=stdout, end="")
+            else:
+                report_to_actions(outcome.report, outcome.published, env=environment())
     log.info("run.requests", requests=budget.requests, retries=budget.retries)
     return worst
 

@@ -183,6 +183,25 @@ async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
     for sink in team.publish:
         if isinstance(sink, FileSinkConfig):
             sinks.append(FileSink(path=wiring.loaded.resolve(sink.path)))
+        elif isinstance(sink, GitHubCommentSinkConfig):
+            sinks.append(await _github_comment_sink(sink, team, wiring))
         else:
             raise ConfigError(f"team {team.name!r}: publish type {sink.type!r} is not wired yet")
     return sinks
+
+
+async def _github_comment_sink(
+    sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring
+) -> Sink:
+    from sprintsync.sinks.github_comment import GitHubCommentSink, github_headers  # noqa: PLC0415
+
+    token = wiring.secrets.github_token
+    client = await open_client(
+        wiring,
+        service="GitHub",
+        base_url=sink.api_url,
+        headers=github_headers(token.get_secret_value() if token else ""),
+    )
+    return GitHubCommentSink(
+        client, repo=sink.repo, issue=sink.issue, team=team.name, mode=sink.mode
+    )

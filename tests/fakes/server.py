@@ -103,7 +103,7 @@ def serve(handler: Handler) -> Iterator[RunningServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield RunningServer(url=f"http://127.0.0.1:{server.server_address[1]}", requests=received)

@@ -1,0 +1,68 @@
+"""Render the report view as Confluence storage format (XHTML with ac:/ri: macros)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from sprintsync.report.model import BurndownPoint, ReportView
+from sprintsync.report.text import format_points, long_date
+
+TEMPLATE = "page.storage.xhtml.j2"
+# Status macro colours (API-NOTES §B.3) per velocity trend word of report/view.py.
+TREND_COLOURS = {
+    "On track": "Green",
+    "Accelerating": "Green",
+    "Done": "Green",
+    "Steady": "Blue",
+    "Slowing": "Yellow",
+    "Behind": "Red",
+}
+DEFAULT_COLOUR = "Grey"
+
+# STYLE trap 2: select_autoescape(["xhtml"]) would not match "page.storage.xhtml.j2".
+_ENV = Environment(
+    loader=PackageLoader("sprintsync.report", "templates"),
+    autoescape=select_autoescape(["xhtml.j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One row of the burndown chart's data table: numbers as the Chart macro reads them."""
+
+    label: str
+    ideal: str
+    remaining: str
+    scope_change: str
+
+
+def trend_colour(trend: str) -> str:
+    """The Status macro colour for a velocity trend word."""
+    return TREND_COLOURS.get(trend, DEFAULT_COLOUR)
+
+
+def to_chart_row(point: BurndownPoint) -> ChartRow:
+    """A chart row; the scope change unsigned ("+5" is not a number to the Chart macro)."""
+    return ChartRow(
+        label=point.label,
+        ideal=point.ideal_text,
+        remaining=point.remaining_text,
+        scope_change=format_points(point.scope_change),
+    )
+
+
+def render_storage(view: ReportView, *, jira_server_id: str | None = None) -> str:
+    """The whole page body in storage format; every tracker text is escaped by the template."""
+    template = _ENV.get_template(TEMPLATE)
+    return template.render(
+        view=view,
+        as_of_text=long_date(view.as_of),
+        chart_rows=[to_chart_row(p) for p in view.burndown.points],
+        jira_server_id=jira_server_id,
+        trend_colour=trend_colour,
+    )

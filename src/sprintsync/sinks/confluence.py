@@ -1,0 +1,162 @@
+"""ConfluenceSink: one page per sprint, found by title, created once, updated in place."""
+
+from __future__ import annotations
+
+import httpx
+import structlog
+
+from sprintsync.errors import PublishError
+from sprintsync.sinks.base import PublishResult, RenderedReport
+from sprintsync.sinks.confluence_api import (
+    SERVICE,
+    Deployment,
+    Page,
+    PageApi,
+    WriteConflictError,
+    WriteUnknownError,
+    call,
+)
+from sprintsync.sinks.confluence_body import build_page_body, same_report
+from sprintsync.sinks.confluence_cloud import SPACES_PATH, CloudPageApi
+from sprintsync.sinks.confluence_dc import DataCenterPageApi
+
+log = structlog.get_logger("sprintsync.sinks.confluence")
+
+MAX_WRITE_ATTEMPTS = 3
+CLOUD_HOST_SUFFIX = ".atlassian.net"
+
+
+def build_version_message(report: RenderedReport) -> str:
+    """The version message of every page change: names the report's as-of date."""
+    return f"sprintsync report as of {report.as_of.isoformat()}"
+
+
+def build_title(template: str, sprint_name: str) -> str:
+    """The page title: `{sprint}` replaced by the sprint name (no other placeholders)."""
+    return template.replace("{sprint}", sprint_name)
+
+
+async def detect_deployment(client: httpx.AsyncClient, *, space: str) -> Deployment:
+    """Cloud or Data Center: `*.atlassian.net` is Cloud; else probe the v2 spaces endpoint.
+
+    The probe is Cloud's real `GET {url}/api/v2/spaces?keys=SPACE`; Data Center has no
+    `/api/v2`, so it answers 404 there. Any other failure (401, 5xx) is a PublishError.
+    """
+    if client.base_url.host.endswith(CLOUD_HOST_SUFFIX):
+        return "cloud"
+    try:
+        await call(
+            client,
+            "GET",
+            SPACES_PATH,
+            what="the deployment probe (Cloud REST v2 spaces)",
+            params={"keys": space, "limit": 1},
+        )
+    except PublishError as error:
+        if error.status == 404:
+            return "datacenter"
+        raise
+    return "cloud"
+
+
+class ConfluenceSink:
+    """Publishes the storage-format report to one page per sprint, idempotently and losslessly."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        space: str,
+        title: str,
+        parent: str | None,
+        deployment: Deployment | None,
+    ) -> None:
+        self._client = client
+        self._space = space
+        self._title = title
+        self._parent = parent
+        self._deployment = deployment
+        self._api: PageApi | None = None
+
+    async def api(self) -> PageApi:
+        """The Cloud or Data Center API, detected once when `deployment` is not configured."""
+        if self._api is None:
+            deployment = self._deployment or await detect_deployment(
+                self._client, space=self._space
+            )
+            log.info("confluence.deployment", deployment=deployment, configured=self._deployment)
+            if deployment == "cloud":
+                self._api = CloudPageApi(self._client, space=self._space)
+            else:
+                self._api = DataCenterPageApi(self._client, space=self._space)
+        return self._api
+
+    async def publish(self, report: RenderedReport) -> PublishResult:
+        """Create the sprint's page or update it in place; unchanged data writes nothing."""
+        if not report.storage:
+            raise PublishError(
+                "confluence publisher got an empty storage body (expected rendered XHTML)",
+                service=SERVICE,
+            )
+        api = await self.api()
+        title = build_title(self._title, report.sprint_name)
+        message = build_version_message(report)
+        page = await api.find_page(title)
+        if page is None:
+            return await self._create(api, title=title, storage=report.storage, message=message)
+        return await self._update(api, page, storage=report.storage, message=message)
+
+    async def _create(
+        self, api: PageApi, *, title: str, storage: str, message: str
+    ) -> PublishResult:
+        body = build_page_body(storage, current=None)
+        for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
+            try:
+                page = await api.create_page(title=title, body=body, parent=self._parent)
+            except (WriteUnknownError, WriteConflictError) as error:
+                # The POST may have created the page (timeout) or someone else did: look first.
+                log.warning("confluence.create_uncertain", title=title, attempt=attempt)
+                found = await api.find_page(title)
+                if found is not None:
+                    return await self._update(api, found, storage=storage, message=message)
+                if isinstance(error, WriteConflictError):
+                    raise
+                continue
+            log.info("confluence.page_created", page_id=page.id, title=title)
+            return self._result(page, changed=True)
+        raise PublishError(
+            f"confluence page {title!r} in space {self._space!r} could not be created "
+            f"after {MAX_WRITE_ATTEMPTS} attempts (no answer from the server)",
+            service=SERVICE,
+        )
+
+    async def _update(
+        self, api: PageApi, page: Page, *, storage: str, message: str
+    ) -> PublishResult:
+        wrote = False
+        for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
+            body = build_page_body(storage, current=page.body)
+            if same_report(body, page.body):
+                log.info("confluence.page_unchanged", page_id=page.id, version=page.version)
+                return self._result(page, changed=wrote)
+            try:
+                updated = await api.update_page(page, body=body, message=message)
+            except (WriteConflictError, WriteUnknownError) as error:
+                # Someone saved in between (409) or the PUT got no answer: re-read, never
+                # overwrite a newer version blindly, and carry its team notes.
+                log.warning("confluence.update_conflict", page_id=page.id, attempt=attempt)
+                wrote = wrote or isinstance(error, WriteUnknownError)
+                page = await api.get_page(page.id)
+                continue
+            log.info("confluence.page_updated", page_id=page.id, version=updated.version)
+            return self._result(updated, changed=True)
+        raise PublishError(
+            f"confluence page {page.id} ({page.title!r}) kept changing under us: "
+            f"{MAX_WRITE_ATTEMPTS} updates refused with a version conflict; not overwritten",
+            service=SERVICE,
+            status=409,
+        )
+
+    def _result(self, page: Page, *, changed: bool) -> PublishResult:
+        destination = f"confluence page {page.id}"
+        return PublishResult(destination=destination, url=page.url, changed=changed)

@@ -1,0 +1,130 @@
+"""What the Confluence sink needs from either API (Cloud v2, Data Center v1), and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import httpx
+
+from sprintsync.errors import PublishError, UpstreamError
+from sprintsync.http import check_response, describe_error_body, json_body, request_id
+
+SERVICE = "confluence"
+Deployment = Literal["cloud", "datacenter"]
+HINTS: Mapping[int, str] = {
+    401: (
+        "the credentials were refused (Cloud: SPRINTSYNC_CONFLUENCE_EMAIL + "
+        "SPRINTSYNC_CONFLUENCE_TOKEN; Data Center: SPRINTSYNC_CONFLUENCE_PAT)"
+    ),
+    403: "the credentials may not view or edit pages in this space",
+    410: "this API is removed on Confluence Cloud; set deployment: cloud",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """One Confluence page as last read or written."""
+
+    id: str
+    title: str
+    version: int
+    body: str
+    url: str | None = None
+
+
+class WriteConflictError(PublishError):
+    """A write was refused with 409 (stale version) or because the title exists already."""
+
+
+class WriteUnknownError(PublishError):
+    """A write got no answer: it may or may not have happened; look before writing again."""
+
+
+class PageApi(Protocol):
+    """The four page operations, the same for Cloud and Data Center."""
+
+    async def find_page(self, title: str) -> Page | None:
+        """The current page with exactly this title in the space, or None."""
+        ...
+
+    async def get_page(self, page_id: str) -> Page:
+        """The page's latest version with its storage body."""
+        ...
+
+    async def create_page(self, *, title: str, body: str, parent: str | None) -> Page:
+        """Create the page (under `parent` when given)."""
+        ...
+
+    async def update_page(self, page: Page, *, body: str, message: str) -> Page:
+        """Store `body` as version `page.version + 1` with a version message."""
+        ...
+
+
+async def call(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str | httpx.URL,
+    *,
+    what: str,
+    **kwargs: Any,  # noqa: ANN401 - passed through to httpx
+) -> Any:  # noqa: ANN401 - JSON
+    """Send one request: its JSON, or a PublishError (a write: WriteConflictError/...Unknown)."""
+    try:
+        response = await client.request(method, url, **kwargs)
+    except httpx.TransportError as error:
+        message = f"{SERVICE} gave no answer to {what} ({type(error).__name__})"
+        if method in {"POST", "PUT"}:
+            raise WriteUnknownError(message, service=SERVICE) from None
+        raise PublishError(message, service=SERVICE) from None
+    if method in {"POST", "PUT"} and _is_conflict(response):
+        raise WriteConflictError(
+            f"{SERVICE} refused {what} with {response.status_code}: "
+            f"{describe_error_body(response)}",
+            service=SERVICE,
+            status=response.status_code,
+            request_id=request_id(response),
+        )
+    try:
+        check_response(response, service=SERVICE, what=what, hints=HINTS)
+        return json_body(response, service=SERVICE, what=what)
+    except UpstreamError as error:
+        raise as_publish_error(error) from None
+
+
+def as_publish_error(error: UpstreamError) -> PublishError:
+    """The same failure as a PublishError (exit 3, destination left as it was)."""
+    if isinstance(error, PublishError):
+        return error
+    return PublishError(
+        str(error), service=error.service, status=error.status, request_id=error.request_id
+    )
+
+
+def _is_conflict(response: httpx.Response) -> bool:
+    if response.status_code == 409:
+        return True
+    # Creating a title that exists answers 400 "A page with this title already exists".
+    return response.status_code == 400 and "already exists" in describe_error_body(response)
+
+
+def next_link(body: Mapping[str, Any], seen: set[str]) -> str | None:
+    """The `_links.next` of a list page; a repeated link is refused (it would loop forever)."""
+    links = body.get("_links") or {}
+    following = links.get("next") if isinstance(links, Mapping) else None
+    if not following:
+        return None
+    if following in seen:
+        raise PublishError(
+            f"{SERVICE} repeated the pagination link {following!r}; stopping", service=SERVICE
+        )
+    seen.add(following)
+    return str(following)
+
+
+def web_url(links: Mapping[str, Any] | None) -> str | None:
+    """The page's browser URL from its `_links` (`base` + `webui`)."""
+    if not links or not links.get("webui"):
+        return None
+    return f"{links.get('base', '')}{links['webui']}"

@@ -1,0 +1,128 @@
+"""Confluence Cloud pages through REST v2 (`{url}/api/v2`); the v1 content API is gone there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import structlog
+
+from sprintsync.errors import PublishError
+from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, web_url
+
+log = structlog.get_logger("sprintsync.sinks.confluence")
+
+# API-NOTES §B.1: paths relative to the site's `/wiki` base URL (the client's base_url).
+SPACES_PATH = "api/v2/spaces"
+PAGES_PATH = "api/v2/pages"
+
+
+class CloudPageApi:
+    """Pages of one space on Confluence Cloud (REST v2; numeric space id resolved from the key)."""
+
+    def __init__(self, client: httpx.AsyncClient, *, space: str) -> None:
+        self._client = client
+        self._space = space
+        self._space_id: str | None = None
+
+    async def space_id(self) -> str:
+        """The numeric id v2 uses for the space key (`GET /spaces?keys=`), looked up once."""
+        if self._space_id is None:
+            body = await call(
+                self._client,
+                "GET",
+                SPACES_PATH,
+                what=f"the lookup of space {self._space}",
+                params={"keys": self._space},
+            )
+            found = [s for s in body.get("results") or [] if s.get("key") == self._space]
+            if not found:
+                raise PublishError(
+                    f"confluence space {self._space!r} was not found or is not visible to "
+                    "these credentials (expected an existing space key, e.g. ENG)",
+                    service=SERVICE,
+                    status=404,
+                )
+            self._space_id = str(found[0]["id"])
+        return self._space_id
+
+    async def find_page(self, title: str) -> Page | None:
+        """The current page titled exactly `title`, following the cursor pages."""
+        params: dict[str, str] | None = {
+            "space-id": await self.space_id(),
+            "title": title,
+            "status": "current",
+            "body-format": "storage",
+        }
+        url: str | httpx.URL = PAGES_PATH
+        seen: set[str] = set()
+        while True:
+            body = await call(
+                self._client, "GET", url, what=f"the search for page {title!r}", params=params
+            )
+            for result in body.get("results") or []:
+                if result.get("title") == title:
+                    return to_page(result)
+            following = next_link(body, seen)
+            if following is None:
+                return None
+            # `_links.next` is host-relative and already holds `/wiki` and every parameter.
+            url, params = self._client.base_url.join(following), None
+            log.debug("confluence.page_list_next", title=title)
+
+    async def get_page(self, page_id: str) -> Page:
+        """The page's latest version with its storage body."""
+        body = await call(
+            self._client,
+            "GET",
+            f"{PAGES_PATH}/{page_id}",
+            what=f"the read of page {page_id}",
+            params={"body-format": "storage"},
+        )
+        return to_page(body)
+
+    async def create_page(self, *, title: str, body: str, parent: str | None) -> Page:
+        """`POST /pages`: a current page in the space, under `parent` when given."""
+        payload: dict[str, Any] = {
+            "spaceId": await self.space_id(),
+            "status": "current",
+            "title": title,
+            "body": {"representation": "storage", "value": body},
+        }
+        if parent:
+            payload["parentId"] = parent
+        answer = await call(
+            self._client, "POST", PAGES_PATH, what=f"the creation of page {title!r}", json=payload
+        )
+        return to_page(answer, body=body)
+
+    async def update_page(self, page: Page, *, body: str, message: str) -> Page:
+        """`PUT /pages/{id}` with version current + 1 and a version message."""
+        payload = {
+            "id": page.id,
+            "status": "current",
+            "title": page.title,
+            "body": {"representation": "storage", "value": body},
+            "version": {"number": page.version + 1, "message": message},
+        }
+        answer = await call(
+            self._client,
+            "PUT",
+            f"{PAGES_PATH}/{page.id}",
+            what=f"the update of page {page.id}",
+            json=payload,
+        )
+        return to_page(answer, body=body)
+
+
+def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
+    """A Page from a v2 PageSingle/PageBulk (`body` when the answer carries none)."""
+    storage = ((raw.get("body") or {}).get("storage") or {}).get("value")
+    return Page(
+        id=str(raw["id"]),
+        title=str(raw.get("title", "")),
+        version=int((raw.get("version") or {}).get("number", 1)),
+        body=storage if storage is not None else (body or ""),
+        url=web_url(raw.get("_links")),
+    )

@@ -1,0 +1,113 @@
+"""Confluence Data Center / Server pages through REST v1 (`{url}/rest/api/content`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from sprintsync.errors import PublishError
+from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, web_url
+
+# API-NOTES §B.2: paths relative to the Data Center base URL (the client's base_url).
+CONTENT_PATH = "rest/api/content"
+EXPAND = "body.storage,version"
+
+
+class DataCenterPageApi:
+    """Pages of one space on Confluence Data Center (REST v1, space addressed by key)."""
+
+    def __init__(self, client: httpx.AsyncClient, *, space: str) -> None:
+        self._client = client
+        self._space = space
+
+    async def find_page(self, title: str) -> Page | None:
+        """The page titled exactly `title`, following `_links.next` (start/limit)."""
+        params: dict[str, str] | None = {
+            "spaceKey": self._space,
+            "title": title,
+            "type": "page",
+            "expand": EXPAND,
+        }
+        url: str | httpx.URL = CONTENT_PATH
+        seen: set[str] = set()
+        while True:
+            try:
+                body = await call(
+                    self._client, "GET", url, what=f"the search for page {title!r}", params=params
+                )
+            except PublishError as error:
+                if error.status == 404:  # "No space with key : X"
+                    raise PublishError(
+                        f"confluence space {self._space!r} was not found or is not visible to "
+                        "these credentials (expected an existing space key, e.g. ENG)",
+                        service=SERVICE,
+                        status=404,
+                    ) from None
+                raise
+            for result in body.get("results") or []:
+                if result.get("title") == title:
+                    return to_page(result)
+            following = next_link(body, seen)
+            if following is None:
+                return None
+            # v1 `_links.next` is relative to the base URL (context path included in `base`).
+            url, params = httpx.URL(f"{str(self._client.base_url).rstrip('/')}{following}"), None
+
+    async def get_page(self, page_id: str) -> Page:
+        """The page's latest version with its storage body."""
+        body = await call(
+            self._client,
+            "GET",
+            f"{CONTENT_PATH}/{page_id}",
+            what=f"the read of page {page_id}",
+            params={"expand": EXPAND},
+        )
+        return to_page(body)
+
+    async def create_page(self, *, title: str, body: str, parent: str | None) -> Page:
+        """`POST /rest/api/content`: a page in the space, under `parent` when given."""
+        payload: dict[str, Any] = {
+            "type": "page",
+            "title": title,
+            "space": {"key": self._space},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        }
+        if parent:
+            payload["ancestors"] = [{"id": parent}]
+        answer = await call(
+            self._client, "POST", CONTENT_PATH, what=f"the creation of page {title!r}", json=payload
+        )
+        return to_page(answer, body=body)
+
+    async def update_page(self, page: Page, *, body: str, message: str) -> Page:
+        """`PUT /rest/api/content/{id}` with version current + 1 and a version message."""
+        payload = {
+            "id": page.id,
+            "type": "page",
+            "title": page.title,
+            "space": {"key": self._space},
+            "body": {"storage": {"value": body, "representation": "storage"}},
+            "version": {"number": page.version + 1, "message": message},
+        }
+        answer = await call(
+            self._client,
+            "PUT",
+            f"{CONTENT_PATH}/{page.id}",
+            what=f"the update of page {page.id}",
+            json=payload,
+        )
+        return to_page(answer, body=body)
+
+
+def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
+    """A Page from a v1 content object (`body` when the answer carries none)."""
+    storage = ((raw.get("body") or {}).get("storage") or {}).get("value")
+    return Page(
+        id=str(raw["id"]),
+        title=str(raw.get("title", "")),
+        version=int((raw.get("version") or {}).get("number", 1)),
+        body=storage if storage is not None else (body or ""),
+        url=web_url(raw.get("_links")),
+    )

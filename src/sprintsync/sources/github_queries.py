@@ -1,0 +1,110 @@
+"""The GraphQL documents sprintsync sends to GitHub (every one is validated against the schema).
+
+Shapes follow API-NOTES §C.1 and GitHub's schema (tests/specs/github-schema.graphql). `state`
+is aliased per content type: selecting it on both Issue and PullRequest is a validation error
+(IssueState! vs PullRequestState!, API-NOTES §0.8).
+"""
+
+from __future__ import annotations
+
+RATE_LIMIT = "rateLimit { cost remaining resetAt limit used nodeCount }"
+
+_FIELD_COMMON = "field { ... on ProjectV2FieldCommon { id name } }"
+
+_FIELDS_BODY = """
+projectV2(number: $number) {
+  id title url
+  fields(first: 100) {
+    nodes {
+      __typename
+      ... on ProjectV2Field { id name dataType }
+      ... on ProjectV2SingleSelectField { id name dataType options { id name } }
+      ... on ProjectV2IterationField {
+        id name dataType
+        configuration {
+          duration startDay
+          iterations { id title startDate duration }
+          completedIterations { id title startDate duration }
+        }
+      }
+    }
+  }
+}"""
+
+# One request finds the owner whatever its kind: the side that is not the owner answers
+# null with a NOT_FOUND error at path ["organization"] or ["user"], which we expect.
+PROJECT_FIELDS = f"""
+query ProjectFields($login: String!, $number: Int!) {{
+  organization(login: $login) {{ {_FIELDS_BODY} }}
+  user(login: $login) {{ {_FIELDS_BODY} }}
+  {RATE_LIMIT}
+}}"""
+
+_ITEMS_BODY = f"""
+projectV2(number: $number) {{
+  items(first: 100, after: $after) {{
+    totalCount
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{
+      id type isArchived createdAt updatedAt
+      iteration: fieldValueByName(name: $iterationField) {{
+        __typename
+        ... on ProjectV2ItemFieldIterationValue {{
+          iterationId title startDate duration {_FIELD_COMMON}
+        }}
+      }}
+      points: fieldValueByName(name: $pointsField) {{
+        __typename
+        ... on ProjectV2ItemFieldNumberValue {{ number {_FIELD_COMMON} }}
+      }}
+      status: fieldValueByName(name: $statusField) {{
+        __typename
+        ... on ProjectV2ItemFieldSingleSelectValue {{ name optionId {_FIELD_COMMON} }}
+      }}
+      content {{
+        __typename
+        ... on Issue {{
+          id number title issueState: state stateReason closedAt createdAt url
+          repository {{ nameWithOwner }}
+          labels(first: 20) {{ nodes {{ name }} }}
+          assignees(first: 10) {{ nodes {{ login }} }}
+        }}
+        ... on PullRequest {{
+          id number title prState: state closedAt mergedAt createdAt url
+          repository {{ nameWithOwner }}
+          labels(first: 20) {{ nodes {{ name }} }}
+          assignees(first: 10) {{ nodes {{ login }} }}
+        }}
+        ... on DraftIssue {{
+          id title createdAt
+          assignees(first: 10) {{ nodes {{ login }} }}
+        }}
+      }}
+    }}
+  }}
+}}"""
+
+_ITEMS_VARIABLES = (
+    "$login: String!, $number: Int!, $after: String, "
+    "$iterationField: String!, $pointsField: String!, $statusField: String!"
+)
+
+ORGANIZATION_ITEMS = f"""
+query OrganizationProjectItems({_ITEMS_VARIABLES}) {{
+  organization(login: $login) {{ {_ITEMS_BODY} }}
+  {RATE_LIMIT}
+}}"""
+
+USER_ITEMS = f"""
+query UserProjectItems({_ITEMS_VARIABLES}) {{
+  user(login: $login) {{ {_ITEMS_BODY} }}
+  {RATE_LIMIT}
+}}"""
+
+ITEMS_BY_OWNER_KIND = {"organization": ORGANIZATION_ITEMS, "user": USER_ITEMS}
+
+ALL_QUERIES = {
+    "ProjectFields": PROJECT_FIELDS,
+    "OrganizationProjectItems": ORGANIZATION_ITEMS,
+    "UserProjectItems": USER_ITEMS,
+}

@@ -1,0 +1,163 @@
+"""GitHub Projects (v2) wire shapes -> plain values: fields, iterations, items (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sprintsync.domain import Sprint
+from sprintsync.errors import ConfigError
+from sprintsync.state import SnapshotItem
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """One iteration of the iteration field; `completed` = listed in completedIterations."""
+
+    id: str
+    title: str
+    start_date: date
+    duration: int
+    completed: bool
+
+    def contains(self, day: date) -> bool:
+        """Whether `day` is in [start, start + duration)."""
+        return self.start_date <= day < self.start_date + timedelta(days=self.duration)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectInfo:
+    """The project and the configuration of the fields sprintsync reads."""
+
+    owner_kind: str  # "organization" | "user"
+    title: str
+    url: str | None
+    iterations: tuple[Iteration, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CurrentItem:
+    """A project item now: what a snapshot stores plus what only the report shows."""
+
+    snapshot: SnapshotItem
+    issue_type: str
+    labels: tuple[str, ...]
+    assignee: str | None
+
+
+def to_project_info(
+    project: dict[str, Any], *, owner_kind: str, where: str, field_names: dict[str, str]
+) -> ProjectInfo:
+    """Check the configured fields exist with the right types; return the iterations."""
+    fields = {f["name"]: f for f in project["fields"]["nodes"] if f.get("name")}
+    expected = {"iteration_field": "ITERATION", "points_field": "NUMBER"}
+    expected["status_field"] = "SINGLE_SELECT"
+    for key, data_type in expected.items():
+        name = field_names[key]
+        found = fields.get(name)
+        if found is None or found.get("dataType") != data_type:
+            known = ", ".join(f"{n} ({f.get('dataType')})" for n, f in fields.items())
+            raise ConfigError(
+                f"{where}: source.{key}: expected a {data_type} field named {name!r} "
+                f"(the project has: {known})"
+            )
+    configuration = fields[field_names["iteration_field"]]["configuration"]
+    iterations = [_iteration(i, completed=False) for i in configuration["iterations"]]
+    iterations += [_iteration(i, completed=True) for i in configuration["completedIterations"]]
+    return ProjectInfo(
+        owner_kind=owner_kind,
+        title=project.get("title") or "",
+        url=project.get("url"),
+        iterations=tuple(sorted(iterations, key=lambda i: i.start_date)),
+    )
+
+
+def _iteration(value: dict[str, Any], *, completed: bool) -> Iteration:
+    return Iteration(
+        id=value["id"],
+        title=value["title"],
+        start_date=date.fromisoformat(value["startDate"]),
+        duration=int(value["duration"]),
+        completed=completed,
+    )
+
+
+def select_iteration(
+    iterations: tuple[Iteration, ...], wanted: str, *, cutoff_day: date, where: str
+) -> Iteration:
+    """`current` = the iteration containing the cut-off day; else the iteration titled `wanted`."""
+    if wanted == "current":
+        found = [i for i in iterations if i.contains(cutoff_day)]
+    else:
+        found = [i for i in iterations if i.title == wanted]
+    if found:
+        return found[0]
+    known = ", ".join(f"{i.title} ({i.start_date}, {i.duration}d)" for i in iterations) or "none"
+    what = f"containing {cutoff_day}" if wanted == "current" else f"titled {wanted!r}"
+    raise ConfigError(f"{where}: source.iteration: no iteration {what} (iterations: {known})")
+
+
+def to_sprint(
+    iteration: Iteration, *, timezone: ZoneInfo, cutoff: datetime, url: str | None
+) -> Sprint:
+    """The iteration as a domain Sprint: start at 00:00 team time, end = start + duration."""
+    start = datetime.combine(iteration.start_date, time(0), tzinfo=timezone)
+    end = datetime.combine(
+        iteration.start_date + timedelta(days=iteration.duration), time(0), tzinfo=timezone
+    )
+    if iteration.completed or end <= cutoff:
+        state, complete = "closed", end
+    else:
+        state, complete = ("active" if start <= cutoff else "future"), None
+    return Sprint(
+        id=iteration.id,
+        name=iteration.title,
+        state=state,
+        start=start,
+        end=end,
+        complete=complete,
+        board_url=url,
+    )
+
+
+def to_current_item(node: dict[str, Any]) -> CurrentItem:
+    """One `items.nodes` entry as a CurrentItem (content null = redacted: no access)."""
+    content = node.get("content") or {}
+    kind = content.get("__typename", "Redacted")
+    iteration = node.get("iteration") or {}
+    points = (node.get("points") or {}).get("number")
+    snapshot = SnapshotItem(
+        item_id=node["id"],
+        content_key=_content_key(node, content),
+        title=content.get("title") or "(no access to this item)",
+        iteration_id=iteration.get("iterationId"),
+        points=None if points is None else float(points),
+        status=(node.get("status") or {}).get("name"),
+        closed=content.get("issueState") == "CLOSED"
+        or content.get("prState") in {"CLOSED", "MERGED"},
+        completed=content.get("stateReason") == "COMPLETED" or content.get("prState") == "MERGED",
+        closed_at=_time(content.get("closedAt")),
+        created_at=datetime.fromisoformat(node["createdAt"]),
+        url=content.get("url"),
+    )
+    assignees = (content.get("assignees") or {}).get("nodes") or []
+    labels = (content.get("labels") or {}).get("nodes") or []
+    return CurrentItem(
+        snapshot=snapshot,
+        issue_type={"PullRequest": "Pull request", "DraftIssue": "Draft"}.get(kind, kind),
+        labels=tuple(label["name"] for label in labels),
+        assignee=assignees[0]["login"] if assignees else None,
+    )
+
+
+def _content_key(node: dict[str, Any], content: dict[str, Any]) -> str:
+    repository = (content.get("repository") or {}).get("nameWithOwner")
+    if repository and content.get("number") is not None:
+        return f"{repository}#{content['number']}"
+    return str(content.get("id") or node["id"])
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)

@@ -1,0 +1,271 @@
+"""Local state: snapshots of GitHub iterations (history GitHub does not keep) and run locks."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+from sprintsync.errors import StateError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,
+  iteration TEXT NOT NULL,
+  taken_at TEXT NOT NULL,
+  UNIQUE (project, iteration, taken_at)
+);
+CREATE TABLE IF NOT EXISTS snapshot_items (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL,
+  content_key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  iteration_id TEXT,
+  points REAL,
+  status TEXT,
+  closed INTEGER NOT NULL,
+  completed INTEGER NOT NULL,
+  closed_at TEXT,
+  created_at TEXT NOT NULL,
+  url TEXT,
+  PRIMARY KEY (snapshot_id, item_id)
+);
+"""
+
+_ITEM_COLUMNS = (
+    "item_id, content_key, title, iteration_id, points, status, closed, completed, "
+    "closed_at, created_at, url"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotItem:
+    """One project item as a run saw it; `completed` = closed as completed or merged."""
+
+    item_id: str
+    content_key: str  # "acme/shop#123", or the draft issue's id
+    title: str
+    iteration_id: str | None
+    points: float | None
+    status: str | None
+    closed: bool
+    completed: bool
+    closed_at: datetime | None
+    created_at: datetime
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every item a run stored for one iteration, at the run's time."""
+
+    taken_at: datetime
+    items: tuple[SnapshotItem, ...]
+
+
+def _to_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise StateError(f"snapshot times must carry a time zone, got {moment.isoformat()}")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _optional_text(moment: datetime | None) -> str | None:
+    return None if moment is None else _to_text(moment)
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _item_row(snapshot_id: int, item: SnapshotItem) -> tuple[object, ...]:
+    return (
+        snapshot_id,
+        item.item_id,
+        item.content_key,
+        item.title,
+        item.iteration_id,
+        item.points,
+        item.status,
+        int(item.closed),
+        int(item.completed),
+        _optional_text(item.closed_at),
+        _to_text(item.created_at),
+        item.url,
+    )
+
+
+def _item_from_row(row: sqlite3.Row) -> SnapshotItem:
+    return SnapshotItem(
+        item_id=row["item_id"],
+        content_key=row["content_key"],
+        title=row["title"],
+        iteration_id=row["iteration_id"],
+        points=row["points"],
+        status=row["status"],
+        closed=bool(row["closed"]),
+        completed=bool(row["completed"]),
+        closed_at=_optional_time(row["closed_at"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        url=row["url"],
+    )
+
+
+class SnapshotStore:
+    """Snapshots in one SQLite file (WAL): each write is one transaction, repeats are ignored."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._ready = False
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        except (OSError, sqlite3.Error) as error:
+            raise StateError(f"state file {self.path}: cannot open it ({error})") from None
+        connection.isolation_level = None  # explicit BEGIN IMMEDIATE ... COMMIT below
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            if not self._ready:
+                self._migrate(connection)
+            yield connection
+        except sqlite3.Error as error:
+            raise StateError(f"state file {self.path}: {error}") from None
+        finally:
+            connection.close()
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        with _transaction(connection):
+            _create(connection)  # not executescript: it would COMMIT our transaction
+            row = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            version = row[0]
+            if version is None:
+                connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            elif version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state file {self.path} has schema version {version}; this sprintsync "
+                    f"reads version {SCHEMA_VERSION} (upgrade sprintsync or use another state.path)"
+                )
+        self._ready = True
+
+    def save_snapshot(
+        self,
+        *,
+        project: str,
+        iteration: str,
+        taken_at: datetime,
+        items: Iterable[SnapshotItem],
+    ) -> bool:
+        """Store one snapshot in one transaction; False when one at `taken_at` already exists."""
+        with self._connect() as connection, _transaction(connection):
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO snapshots (project, iteration, taken_at) VALUES (?, ?, ?)",
+                (project, iteration, _to_text(taken_at)),
+            )
+            if cursor.rowcount == 0:
+                return False
+            snapshot_id = cursor.lastrowid
+            if snapshot_id is None:  # pragma: no cover - sqlite3 sets it after an INSERT
+                raise StateError(f"state file {self.path}: the snapshot was not stored")
+            placeholders = ", ".join("?" * 12)
+            connection.executemany(
+                f"INSERT INTO snapshot_items (snapshot_id, {_ITEM_COLUMNS}) "  # noqa: S608
+                f"VALUES ({placeholders})",
+                (_item_row(snapshot_id, item) for item in items),
+            )
+            return True
+
+    def snapshots(self, *, project: str, iteration: str) -> tuple[Snapshot, ...]:
+        """Every snapshot of one iteration, oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT id, taken_at FROM snapshots WHERE project = ? AND iteration = ? "
+                "ORDER BY taken_at",
+                (project, iteration),
+            ).fetchall()
+            return tuple(
+                Snapshot(datetime.fromisoformat(row["taken_at"]), self._items(connection, row[0]))
+                for row in rows
+            )
+
+    @staticmethod
+    def _items(connection: sqlite3.Connection, snapshot_id: int) -> tuple[SnapshotItem, ...]:
+        rows = connection.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM snapshot_items WHERE snapshot_id = ? "  # noqa: S608
+            "ORDER BY item_id",
+            (snapshot_id,),
+        ).fetchall()
+        return tuple(_item_from_row(row) for row in rows)
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+@contextlib.contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE (take the write lock up front) ... COMMIT, or ROLLBACK on any error."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+class RunLock:
+    """One run per team at a time: a non-blocking `flock` on the team's lock file."""
+
+    def __init__(self, path: Path, *, team: str | None = None) -> None:
+        self.path = path
+        self.team = team or path.stem
+        self._file: IO[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("ab")
+        except OSError as error:
+            raise StateError(f"run lock {self.path}: cannot open it ({error.strerror})") from None
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StateError(
+                f"another sprintsync run for team {self.team} holds {self.path}"
+            ) from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n".encode())
+        handle.flush()
+        self._file = handle
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None

@@ -1,0 +1,247 @@
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sprintsync.errors import StateError
+from sprintsync.state import RunLock, SnapshotItem, SnapshotStore
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
+T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
+
+
+def item(item_id="PVTI_1", **overrides):
+    """A snapshot item with plausible values."""
+    values = {
+        "item_id": item_id,
+        "content_key": f"acme/shop#{item_id[-1]}",
+        "title": "Fix checkout",
+        "iteration_id": "it7",
+        "points": 3.0,
+        "status": "Todo",
+        "closed": False,
+        "completed": False,
+        "closed_at": None,
+        "created_at": datetime(2026, 11, 10, 9, tzinfo=UTC),
+        "url": "https://github.com/acme/shop/issues/1",
+    }
+    values.update(overrides)
+    return SnapshotItem(**values)
+
+
+def integrity(path):
+    """SQLite's own integrity check of the file."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def run_python(code, *, wait=True):
+    """Run `code` in a fresh interpreter with sprintsync importable."""
+    env = {**os.environ, "PYTHONPATH": SRC}
+    process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env)  # noqa: S603
+    if wait:
+        process.wait(timeout=60)
+    return process
+
+
+def test_snapshot_round_trips_every_field(tmp_path):
+    """What is saved comes back equal, times as aware UTC datetimes."""
+    store = SnapshotStore(tmp_path / "state.db")
+    closed = item(
+        "PVTI_2", closed=True, completed=True, closed_at=T0 - timedelta(hours=2), points=None
+    )
+    assert store.save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0, items=[item(), closed]
+    )
+    (snapshot,) = store.snapshots(project="acme/5", iteration="it7")
+    assert snapshot.taken_at == T0
+    assert snapshot.items == (item(), closed)
+
+
+def test_repeated_run_at_the_same_now_stores_one_snapshot(tmp_path):
+    """Saving twice at the same `now` keeps one snapshot and says the second was not new."""
+    store = SnapshotStore(tmp_path / "state.db")
+    assert store.save_snapshot(project="acme/5", iteration="it7", taken_at=T0, items=[item()])
+    again = SnapshotStore(tmp_path / "state.db")
+    assert not again.save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0, items=[item(points=5.0)]
+    )
+    snapshots = again.snapshots(project="acme/5", iteration="it7")
+    assert [s.items[0].points for s in snapshots] == [3.0]
+
+
+def test_snapshots_are_per_project_and_iteration_and_sorted(tmp_path):
+    """Snapshots of other iterations are not returned; the rest come oldest first."""
+    store = SnapshotStore(tmp_path / "state.db")
+    for hours in (48, 0, 24):
+        store.save_snapshot(
+            project="acme/5", iteration="it7", taken_at=T0 + timedelta(hours=hours), items=[]
+        )
+    store.save_snapshot(project="acme/5", iteration="it8", taken_at=T0, items=[item()])
+    times = [s.taken_at for s in store.snapshots(project="acme/5", iteration="it7")]
+    assert times == [T0, T0 + timedelta(hours=24), T0 + timedelta(hours=48)]
+
+
+def test_store_uses_wal_and_a_schema_version(tmp_path):
+    """The file is in WAL mode and records its schema version."""
+    path = tmp_path / "state.db"
+    SnapshotStore(path).save_snapshot(project="p", iteration="i", taken_at=T0, items=[])
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+
+
+def test_concurrent_threads_never_duplicate_or_corrupt(tmp_path):
+    """Eight threads saving the same and different moments leave one snapshot per moment."""
+    path = tmp_path / "state.db"
+    errors = []
+
+    def worker(number):
+        try:
+            store = SnapshotStore(path)
+            for hours in range(5):
+                moment = T0 + timedelta(hours=hours)
+                items = [item(f"PVTI_{n}", points=float(number)) for n in range(20)]
+                store.save_snapshot(project="acme/5", iteration="it7", taken_at=moment, items=items)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    snapshots = SnapshotStore(path).snapshots(project="acme/5", iteration="it7")
+    assert len(snapshots) == 5
+    assert all(len(s.items) == 20 and len({i.points for i in s.items}) == 1 for s in snapshots)
+    assert integrity(path) == "ok"
+
+
+def test_concurrent_processes_never_duplicate_or_corrupt(tmp_path):
+    """Four processes writing overlapping moments leave whole snapshots, once each."""
+    path = tmp_path / "state.db"
+    code = f"""
+        from datetime import datetime, timedelta, UTC
+        from pathlib import Path
+        from sprintsync.state import SnapshotItem, SnapshotStore
+        store = SnapshotStore(Path({str(path)!r}))
+        t0 = datetime(2026, 11, 20, 7, tzinfo=UTC)
+        for hours in range(6):
+            items = [SnapshotItem(item_id=f"PVTI_{{n}}", content_key=f"k{{n}}", title="t",
+                     iteration_id="it7", points=1.0, status=None, closed=False, completed=False,
+                     closed_at=None, created_at=t0) for n in range(50)]
+            store.save_snapshot(project="acme/5", iteration="it7",
+                                taken_at=t0 + timedelta(hours=hours), items=items)
+    """
+    processes = [run_python(code, wait=False) for _ in range(4)]
+    assert [p.wait(timeout=60) for p in processes] == [0, 0, 0, 0]
+    snapshots = SnapshotStore(path).snapshots(project="acme/5", iteration="it7")
+    assert [len(s.items) for s in snapshots] == [50] * 6
+    assert integrity(path) == "ok"
+
+
+def test_killed_transaction_leaves_the_store_consistent(tmp_path):
+    """A process killed mid-write leaves no half snapshot; the next run writes normally."""
+    path = tmp_path / "state.db"
+    SnapshotStore(path).save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0, items=[item()]
+    )
+    code = f"""
+        import os
+        from datetime import datetime, UTC
+        from pathlib import Path
+        from sprintsync.state import SnapshotItem, SnapshotStore
+        t0 = datetime(2026, 11, 21, 7, tzinfo=UTC)
+        def items():
+            yield SnapshotItem(item_id="PVTI_1", content_key="k", title="t", iteration_id="it7",
+                               points=1.0, status=None, closed=False, completed=False,
+                               closed_at=None, created_at=t0)
+            os._exit(9)  # killed mid-transaction: after the snapshot row, before the commit
+        SnapshotStore(Path({str(path)!r})).save_snapshot(
+            project="acme/5", iteration="it7", taken_at=t0, items=items())
+    """
+    assert run_python(code).returncode == 9
+    store = SnapshotStore(path)
+    assert [s.taken_at for s in store.snapshots(project="acme/5", iteration="it7")] == [T0]
+    later = datetime(2026, 11, 21, 7, tzinfo=UTC)
+    assert store.save_snapshot(project="acme/5", iteration="it7", taken_at=later, items=[item()])
+    assert len(store.snapshots(project="acme/5", iteration="it7")) == 2
+    assert integrity(path) == "ok"
+
+
+def test_failing_write_rolls_back_in_process(tmp_path):
+    """An exception while writing items rolls the snapshot row back too."""
+    store = SnapshotStore(tmp_path / "state.db")
+
+    def broken():
+        yield item()
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.save_snapshot(project="acme/5", iteration="it7", taken_at=T0, items=broken())
+    assert store.snapshots(project="acme/5", iteration="it7") == ()
+    assert store.save_snapshot(project="acme/5", iteration="it7", taken_at=T0, items=[item()])
+
+
+def test_newer_schema_version_is_refused(tmp_path):
+    """A file written by a newer schema is a StateError naming the file and both versions."""
+    path = tmp_path / "state.db"
+    SnapshotStore(path).snapshots(project="p", iteration="i")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE schema_version SET version = 7")
+    with pytest.raises(
+        StateError, match=r"state.db has schema version 7; this sprintsync reads version 1"
+    ):
+        SnapshotStore(path).snapshots(project="p", iteration="i")
+
+
+def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path):
+    """A corrupt or foreign file is a StateError naming the file."""
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StateError, match=r"state file .*state.db: file is not a database"):
+        SnapshotStore(path).snapshots(project="p", iteration="i")
+
+
+def test_naive_times_are_refused(tmp_path):
+    """A snapshot time without a zone is a StateError, never a silent local time."""
+    store = SnapshotStore(tmp_path / "state.db")
+    with pytest.raises(StateError, match="must carry a time zone"):
+        store.save_snapshot(project="p", iteration="i", taken_at=datetime(2026, 11, 20), items=[])  # noqa: DTZ001
+
+
+def test_run_lock_refuses_a_second_holder_then_frees(tmp_path):
+    """A second lock on the same team file fails with the team and path; released after exit."""
+    path = tmp_path / ".sprintsync" / "platform.lock"
+    first = RunLock(path, team="platform")
+    with first, pytest.raises(StateError) as caught, RunLock(path, team="platform"):
+        pass
+    assert str(caught.value) == f"another sprintsync run for team platform holds {path}"
+    with RunLock(path) as lock:
+        assert lock.team == "platform"
+
+
+def test_run_lock_is_held_against_another_process(tmp_path):
+    """While this process holds the lock, another process cannot take it."""
+    path = tmp_path / "team.lock"
+    code = f"""
+        import sys
+        from pathlib import Path
+        from sprintsync.errors import StateError
+        from sprintsync.state import RunLock
+        try:
+            with RunLock(Path({str(path)!r})):
+                sys.exit(0)
+        except StateError:
+            sys.exit(5)
+    """
+    with RunLock(path):
+        assert run_python(code).returncode == 5
+    assert run_python(code).returncode == 0
