@@ -13,6 +13,10 @@ HTML_PAGE = (
 HTML = {"Content-Type": "text/html; charset=iso-8859-1"}
 JSON_TYPE = {"Content-Type": "application/json;charset=UTF-8"}
 READ_TIMEOUT_HTTP = {"timeout_seconds": 0.3}
+DOCS = "https://docs.github.com/rest/issues/comments"
+SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
 SLOW = 1.0  # seconds the fake holds an answer back: well past READ_TIMEOUT_HTTP
 
 
@@ -126,5 +130,95 @@ def jira_faults() -> list[Fault]:
             ),
             succeeds=False,
             error_says=("Jira answered 404", "board 7"),
+        ),
+    ]
+
+
+def github_error(status: int, message: str, **headers: str) -> FakeResponse:
+    """GitHub's error envelope: `status` is a string (API-NOTES §C.2)."""
+    body = {"message": message, "documentation_url": DOCS, "status": str(status)}
+    return FakeResponse(status=status, body=body, headers=headers)
+
+
+def github_secondary_429() -> FakeResponse:
+    """A secondary rate limit answered as 429 with retry-after (API-NOTES §C.1 Limits)."""
+    return github_error(429, SECONDARY, **{"retry-after": "1", "x-ratelimit-remaining": "4999"})
+
+
+def github_comment_faults() -> list[Fault]:
+    """The GitHub REST comment sink (list, create, update)."""
+    comments = "/repos/acme/web/issues/42/comments"
+    create = {"method": "POST", "path_prefix": comments}
+    repeated = FakeResponse(body=[], headers={"Link": f'<{comments}?page=2>; rel="next"'})
+    return [
+        Fault(
+            name="429",
+            injection=Injection(response=github_secondary_429(), first_per_endpoint=True),
+            succeeds=True,
+        ),
+        Fault(
+            name="403_secondary",
+            injection=Injection(
+                response=github_error(403, SECONDARY, **{"retry-after": "1"}),
+                first_per_endpoint=True,
+            ),
+            succeeds=True,
+        ),
+        Fault(
+            name="503",
+            injection=Injection(
+                response=github_error(503, "Service Unavailable"), first_per_endpoint=True
+            ),
+            succeeds=True,
+        ),
+        Fault(
+            name="reset_on_list",
+            injection=Injection(response=FakeResponse(drop_connection=True), method="GET"),
+            succeeds=True,
+        ),
+        # The transport does not resend the POST; the sink lists again, finds no marker (or
+        # its own comment, when the create did land) and writes once.
+        Fault(
+            name="reset_on_create",
+            injection=Injection(response=FakeResponse(drop_connection=True), **create),
+            succeeds=True,
+        ),
+        Fault(
+            name="answer_lost_after_create",
+            injection=Injection(
+                response=FakeResponse(drop_connection=True), act_first=True, **create
+            ),
+            succeeds=True,
+        ),
+        Fault(
+            name="read_timeout_on_create",
+            injection=Injection(response=FakeResponse(), delay=SLOW, **create),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        Fault(
+            name="read_timeout_after_create",
+            injection=Injection(response=FakeResponse(), delay=SLOW, act_first=True, **create),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        Fault(
+            name="proxy_502_html_on_create",
+            injection=Injection(response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), **create),
+            succeeds=False,
+            error_says=("GitHub answered 502", "text/html"),
+        ),
+        *body_faults(path=comments),
+        Fault(
+            name="401_mid_run",
+            injection=Injection(response=github_error(401, "Bad credentials"), after=1, times=None),
+            succeeds=False,
+            error_says=("GitHub answered 401", "SPRINTSYNC_GITHUB_TOKEN"),
+        ),
+        Fault(
+            name="repeated_cursor",
+            injection=Injection(response=repeated, method="GET", times=None),
+            succeeds=False,
+            error_says=("GitHub repeated a comments page",),
         ),
     ]

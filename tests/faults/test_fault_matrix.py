@@ -3,12 +3,13 @@ from typing import Any
 
 import pytest
 
-from faults.catalogue import jira_faults
+from faults.catalogue import github_comment_faults, jira_faults
 from faults.harness import Fault, World, run_world
-from faults.worlds import JiraWorld
+from faults.worlds import GitHubCommentWorld, JiraWorld
 
 WORLDS: dict[str, tuple[Callable[[], World], Callable[[], list[Fault]]]] = {
     "jira": (JiraWorld, jira_faults),
+    "github_comment": (GitHubCommentWorld, github_comment_faults),
 }
 MATRIX = [
     pytest.param(service, fault, id=f"{service}-{fault.name}")
