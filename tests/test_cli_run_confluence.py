@@ -98,7 +98,8 @@ def test_unknown_space_exits_3_with_one_line(flavor, tmp_path, capsys):
     """An unknown space key: exit 3, the line names the space, no page is created."""
     fake = FakeConfluence(flavor=flavor)
     assert run_days(tmp_path, fake, DAY_1, space="NOPE") == [3]
-    errors = [l for l in capsys.readouterr().err.splitlines() if l.startswith("sprintsync: error")]
+    err = capsys.readouterr().err.splitlines()
+    errors = [line for line in err if line.startswith("sprintsync: error")]
     assert len(errors) == 1
     assert "NOPE" in errors[0]
     assert fake.pages == {}
