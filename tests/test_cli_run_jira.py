@@ -122,7 +122,7 @@ def test_second_run_with_same_data_changes_no_file(jira, credentials, tmp_path):
 
 def test_config_typo_exits_2_before_any_request(jira, credentials, tmp_path, capsys):
     """A config typo is one line naming file and key, exit 2, and no request is sent."""
-    fake, server = jira
+    _fake, server = jira
     config = write_config(tmp_path, server.url)
     config.write_text(config.read_text().replace("board:", "bord:"), encoding="utf-8")
     assert run(config) == 2
@@ -169,7 +169,7 @@ def test_unknown_sprint_exits_2_listing_the_sprints(jira, credentials, tmp_path,
 
 def test_removed_search_endpoint_is_never_called(jira, credentials, tmp_path):
     """The removed /rest/api/3/search (410) is never used; the enhanced search is."""
-    fake, server = jira
+    _fake, server = jira
     assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 0
     paths = {request.path for request in server.requests}
     assert "/rest/api/3/search" not in paths

@@ -17,6 +17,7 @@ from sprintsync.planfile import check_plan_matches
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
+from sprintsync.report.storage import render_storage
 from sprintsync.report.view import build_report_view
 from sprintsync.sinks.base import PublishResult, RenderedReport, Sink
 from sprintsync.sources.base import Source
@@ -93,7 +94,9 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         markdown=render_markdown(view, template_dir=job.template_dir),
         github_markdown=render_markdown(view, template_dir=job.template_dir, flavor="github"),
         json_text=render_json(view),
-        storage=_render_storage(view, job) if job.needs_storage else "",
+        storage=render_storage(view, jira_server_id=job.jira_server_id)
+        if job.needs_storage
+        else "",
         totals=ledger.totals,
     )
     published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
@@ -122,9 +125,3 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         report=report,
         published=published,
     )
-
-
-def _render_storage(view: object, job: TeamJob) -> str:
-    from sprintsync.report.storage import render_storage  # noqa: PLC0415 - issue 3 adds it
-
-    return render_storage(view, jira_server_id=job.jira_server_id)  # type: ignore[arg-type]

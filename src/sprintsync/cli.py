@@ -18,8 +18,11 @@ import structlog
 from sprintsync import __version__
 from sprintsync.app import TeamJob, TeamOutcome, run_team
 from sprintsync.config import (
+    ConfluenceSinkConfig,
+    FileSinkConfig,
     LoadedConfig,
     Secrets,
+    SinkConfig,
     TeamConfig,
     environment,
     load_secrets,
@@ -30,6 +33,7 @@ from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
 from sprintsync.sinks.actions import report_to_actions
+from sprintsync.state import RunLock
 from sprintsync.wiring import (
     Wiring,
     build_sinks,
@@ -169,6 +173,12 @@ def _check_team_offline(team: TeamConfig, loaded: LoadedConfig) -> None:
             check_url(url, key=key, config_path=loaded.path, allow_insecure=allow)
 
 
+def _wants_storage(sink: SinkConfig) -> bool:
+    if isinstance(sink, ConfluenceSinkConfig):
+        return True
+    return isinstance(sink, FileSinkConfig) and sink.path.lower().endswith(".xhtml")
+
+
 def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tuple[datetime, date]:
     """SEMANTICS §1: --as-of D is the end of day D in the team's zone, never later than now."""
     if as_of is None:
@@ -227,6 +237,11 @@ async def _run_one(team: TeamConfig, wiring: Wiring, *, args: argparse.Namespace
         template_dir=wiring.loaded.resolve(wiring.loaded.settings.templates)
         if wiring.loaded.settings.templates
         else None,
-        needs_storage=any(sink.type == "confluence" for sink in team.publish),
+        needs_storage=any(_wants_storage(sink) for sink in team.publish),
+        jira_server_id=next(
+            (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
+        ),
     )
-    return await run_team(job, dry_run=args.dry_run)
+    lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
+    with RunLock(lock_path, team=team.name):
+        return await run_team(job, dry_run=args.dry_run)

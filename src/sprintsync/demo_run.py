@@ -21,7 +21,7 @@ DEMO_NOW = datetime(2025, 1, 25, 20, 0, tzinfo=DEMO_ZONE)  # the evening of day 
 
 
 async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
-    """Write the demo's Markdown and JSON files; return the Markdown."""
+    """Write the demo's Markdown, JSON and Confluence storage files; return the Markdown."""
     plan_file = resources.files("sprintsync.demo").joinpath("sprint-5-plan.yaml")
     with resources.as_file(plan_file) as plan_path:
         plan = load_plan(plan_path)
@@ -39,12 +39,14 @@ async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
             sinks=[
                 FileSink(path=out_dir / "sprint-5.md"),
                 FileSink(path=out_dir / "sprint-5.json"),
+                FileSink(path=out_dir / "sprint-5.xhtml"),
             ],
             plan=plan,
             plan_path=Path("sprint-5-plan.yaml"),
             timezone=DEMO_ZONE,
             cutoff=now,
             as_of=now.astimezone(DEMO_ZONE).date(),
+            needs_storage=True,
         )
         outcome = await run_team(job)
     return outcome.report.markdown

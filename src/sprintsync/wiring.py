@@ -76,7 +76,7 @@ def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> N
     if isinstance(sink, GitHubCommentSinkConfig):
         _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
     if isinstance(sink, ConfluenceSinkConfig):
-        if confluence_deployment(sink) == "datacenter":
+        if confluence_uses_pat(sink, secrets):
             _require(secrets.confluence_pat, "SPRINTSYNC_CONFLUENCE_PAT", where, "Confluence DC")
         else:
             email = secrets.confluence_email or secrets.jira_email
@@ -94,6 +94,25 @@ def confluence_deployment(sink: ConfluenceSinkConfig) -> str | None:
     if sink.deployment:
         return sink.deployment
     return "cloud" if (urlsplit(sink.url).hostname or "").endswith(".atlassian.net") else None
+
+
+def confluence_uses_pat(sink: ConfluenceSinkConfig, secrets: Secrets) -> bool:
+    """Data Center takes a PAT; an undetected host uses one when only a PAT is set."""
+    deployment = confluence_deployment(sink)
+    if deployment is None:
+        return secrets.confluence_pat is not None and not (
+            secrets.confluence_token or secrets.jira_token
+        )
+    return deployment == "datacenter"
+
+
+def confluence_base_url(sink: ConfluenceSinkConfig) -> str:
+    """Confluence Cloud lives under /wiki; accept the site URL without it."""
+    url = sink.url.rstrip("/")
+    parts = urlsplit(url)
+    if (parts.hostname or "").endswith(".atlassian.net") and not parts.path.endswith("/wiki"):
+        return f"{url}/wiki"
+    return url
 
 
 def _require(value: object, variable: str, where: str, purpose: str) -> None:
@@ -152,7 +171,7 @@ async def build_source(
     team: TeamConfig,
     wiring: Wiring,
     *,
-    timezone: ZoneInfo,  # noqa: ARG001 - GitHub source next
+    timezone: ZoneInfo,
 ) -> Source:
     """The team's tracker adapter."""
     source = team.source
@@ -174,7 +193,37 @@ async def build_source(
             estimation_field=source.estimation_field,
             base_url_for_links=source.url.rstrip("/"),
         )
-    raise ConfigError(f"team {team.name!r}: source type {source.type!r} is not wired yet")
+    return await _github_source(source, wiring, timezone=timezone)
+
+
+async def _github_source(
+    source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
+) -> Source:
+    from sprintsync.sinks.github_comment import github_headers  # noqa: PLC0415
+    from sprintsync.sources.github_projects import GitHubProjectsSource  # noqa: PLC0415
+    from sprintsync.state import SnapshotStore  # noqa: PLC0415
+
+    token = wiring.secrets.github_token
+    client = await open_client(
+        wiring,
+        service="GitHub",
+        base_url=source.api_url,
+        headers=github_headers(token.get_secret_value() if token else ""),
+    )
+    return GitHubProjectsSource(
+        client,
+        owner=source.owner,
+        project=source.project,
+        iteration=source.iteration,
+        iteration_field=source.iteration_field,
+        points_field=source.points_field,
+        status_field=source.status_field,
+        done=source.done,
+        in_progress=source.in_progress,
+        store=SnapshotStore(wiring.loaded.state_path()),
+        now=wiring.now,
+        timezone=timezone,
+    )
 
 
 async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
@@ -186,8 +235,37 @@ async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
         elif isinstance(sink, GitHubCommentSinkConfig):
             sinks.append(await _github_comment_sink(sink, team, wiring))
         else:
-            raise ConfigError(f"team {team.name!r}: publish type {sink.type!r} is not wired yet")
+            sinks.append(await _confluence_sink(sink, wiring))
     return sinks
+
+
+async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
+    from sprintsync.sinks.confluence import ConfluenceSink  # noqa: PLC0415
+
+    secrets = wiring.secrets
+    auth: httpx.Auth | None = None
+    headers: dict[str, str] = {}
+    if confluence_uses_pat(sink, secrets) and secrets.confluence_pat:
+        headers["Authorization"] = f"Bearer {secrets.confluence_pat.get_secret_value()}"
+    else:
+        email = secrets.confluence_email or secrets.jira_email or ""
+        token = secrets.confluence_token or secrets.jira_token
+        auth = httpx.BasicAuth(email, token.get_secret_value() if token else "")
+    client = await open_client(
+        wiring,
+        service="Confluence",
+        base_url=confluence_base_url(sink),
+        auth=auth,
+        headers=headers,
+    )
+    deployment = confluence_deployment(sink)
+    return ConfluenceSink(
+        client,
+        space=sink.space,
+        title=sink.title,
+        parent=sink.parent,
+        deployment="cloud" if deployment == "cloud" else "datacenter" if deployment else None,
+    )
 
 
 async def _github_comment_sink(
