@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from fakes.server import FakeResponse
+import base64
+import copy
+from urllib.parse import urlencode
+
+from fakes.confluence import v1_error, v2_error
+from fakes.github_graphql import to_cursor
+from fakes.server import FakeRequest, FakeResponse
 from faults.harness import Fault
 from faults.injector import Injection
 
@@ -220,5 +226,182 @@ def github_comment_faults() -> list[Fault]:
             injection=Injection(response=repeated, method="GET", times=None),
             succeeds=False,
             error_says=("GitHub repeated a comments page",),
+        ),
+    ]
+
+
+def _same_next_page(request: FakeRequest, response: FakeResponse) -> FakeResponse:
+    """An empty list page whose `next` link points back at the first page for ever."""
+    query = {k: v[0] for k, v in request.query.items() if k not in {"cursor", "start"}}
+    if request.path.endswith("/api/v2/pages"):
+        query["cursor"] = base64.urlsafe_b64encode(b"offset:0").decode()
+    else:
+        query["start"] = "0"
+    again = f"{request.path}?{urlencode(query)}"
+    body = {**response.body, "results": []}
+    body["_links"] = {**body.get("_links", {}), "next": again}
+    headers = {**response.headers, "Link": f'<{again}>; rel="next"'}
+    return FakeResponse(response.status, body, headers=headers)
+
+
+def confluence_faults(flavor: str) -> list[Fault]:
+    """A Confluence page update: Cloud REST v2 or Data Center REST v1."""
+    cloud = flavor == "cloud"
+    listing = "/wiki/api/v2/pages" if cloud else "/rest/api/content"
+    page = "/wiki/api/v2/pages/" if cloud else "/rest/api/content/"
+    update = {"method": "PUT", "path_prefix": page}
+    stale = (
+        v2_error(
+            409,
+            "Version must be incremented when updating a page. Current Version: [1]. "
+            "Provided version: [1]",
+            "CONFLICT",
+        )
+        if cloud
+        else v1_error(409, "Version must be incremented on update. Current version is: 1")
+    )
+    unauthorised = (
+        v2_error(401, "Unauthorized", "UNAUTHORIZED")
+        if cloud
+        else v1_error(401, "Authentication credentials are invalid")
+    )
+    variable = "SPRINTSYNC_CONFLUENCE_TOKEN" if cloud else "SPRINTSYNC_CONFLUENCE_PAT"
+    once = {"first_per_endpoint": True}
+    return [
+        Fault(name="429", injection=Injection(response=atlassian_429(), **once), succeeds=True),
+        Fault(name="503", injection=Injection(response=atlassian_503(), **once), succeeds=True),
+        Fault(
+            name="reset",
+            injection=Injection(response=FakeResponse(drop_connection=True), **once),
+            succeeds=True,
+        ),
+        Fault(
+            name="answer_lost_after_update",
+            injection=Injection(
+                response=FakeResponse(drop_connection=True), act_first=True, **update
+            ),
+            succeeds=True,
+        ),
+        Fault(
+            name="read_timeout_on_update",
+            injection=Injection(response=FakeResponse(), delay=SLOW, **update),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        Fault(
+            name="proxy_502_html_on_reads",
+            injection=Injection(
+                response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), method="GET", **once
+            ),
+            succeeds=True,
+        ),
+        # A gateway error on the write may hide an applied update: not resent, the run stops.
+        Fault(
+            name="proxy_502_html_on_update",
+            injection=Injection(response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), **update),
+            succeeds=False,
+            error_says=("answered 502 to the update of page", "text/html"),
+        ),
+        Fault(name="409_once", injection=Injection(response=stale, **update), succeeds=True),
+        Fault(
+            name="409_always",
+            injection=Injection(response=stale, times=None, **update),
+            succeeds=False,
+            error_says=("version conflict", "not overwritten"),
+        ),
+        *body_faults(path=listing),
+        Fault(
+            name="401_mid_run",
+            injection=Injection(response=unauthorised, after=1, times=None),
+            succeeds=False,
+            error_says=("confluence answered 401", variable),
+        ),
+        Fault(
+            name="repeated_cursor",
+            injection=Injection(
+                response=FakeResponse(),
+                method="GET",
+                path_prefix=listing,
+                times=50,
+                transform=_same_next_page,
+            ),
+            succeeds=False,
+            error_says=("confluence", "repeated"),
+        ),
+    ]
+
+
+def _repeat_items_cursor(_request: FakeRequest, response: FakeResponse) -> FakeResponse:
+    """The items page, claiming a next page behind the same cursor every time."""
+
+    def rewrite(node: object) -> None:
+        if isinstance(node, dict):
+            items = node.get("items")
+            if isinstance(items, dict) and "pageInfo" in items:
+                items["pageInfo"] = {"hasNextPage": True, "endCursor": to_cursor(0)}
+            for value in node.values():
+                rewrite(value)
+
+    body = copy.deepcopy(response.body)
+    rewrite(body)
+    return FakeResponse(response.status, body, headers=dict(response.headers))
+
+
+def github_projects_faults() -> list[Fault]:
+    """The GitHub Projects (v2) GraphQL source: every query is a POST to /graphql."""
+    each_query = {"first_per_endpoint": True, "per_body": True}
+    graphql = {"method": "POST", "path_prefix": "/graphql"}
+    return [
+        Fault(
+            name="429",
+            injection=Injection(response=github_secondary_429(), **each_query),
+            succeeds=True,
+        ),
+        Fault(
+            name="403_secondary",
+            injection=Injection(
+                response=github_error(403, SECONDARY, **{"retry-after": "1"}), **each_query
+            ),
+            succeeds=True,
+        ),
+        Fault(
+            name="503",
+            injection=Injection(response=github_error(503, "Service Unavailable"), **each_query),
+            succeeds=True,
+        ),
+        Fault(
+            name="reset",
+            injection=Injection(response=FakeResponse(drop_connection=True), **each_query),
+            succeeds=True,
+        ),
+        Fault(
+            name="read_timeout",
+            injection=Injection(response=FakeResponse(), delay=SLOW, **graphql),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        Fault(
+            name="proxy_502_html",
+            injection=Injection(
+                response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), **each_query
+            ),
+            succeeds=True,
+        ),
+        *body_faults(path="/graphql", method="POST"),
+        Fault(
+            name="401_mid_run",
+            injection=Injection(
+                response=github_error(401, "Bad credentials"), after=1, times=None, **graphql
+            ),
+            succeeds=False,
+            error_says=("GitHub answered 401", "GITHUB_TOKEN"),
+        ),
+        Fault(
+            name="repeated_cursor",
+            injection=Injection(
+                response=FakeResponse(), times=50, transform=_repeat_items_cursor, **graphql
+            ),
+            succeeds=False,
+            error_says=("repeated the items cursor",),
         ),
     ]

@@ -21,16 +21,19 @@ class Injection:
     matching requests are faulted `times` times (None: for ever) after letting `after` pass.
     `act_first` lets the fake handle the request before the fault replaces the answer (an
     answer lost after the server acted). `delay` holds the answer back (a read timeout).
+    `transform` rewrites the fake's own answer instead of replacing it (a repeated cursor).
     """
 
     response: FakeResponse
     method: str | None = None
     path_prefix: str = ""
     first_per_endpoint: bool = False
+    per_body: bool = False  # with first_per_endpoint: each distinct body counts as an endpoint
     after: int = 0
     times: int | None = 1
     act_first: bool = False
     delay: float = 0.0
+    transform: Callable[[FakeRequest, FakeResponse], FakeResponse] | None = None
 
 
 @dataclass
@@ -48,6 +51,8 @@ class FaultyHandler:
         """Answer with the fault when the injection picks this request, else the fake's answer."""
         if not self._picks(request):
             return self.handler(request)
+        if self.injection.transform is not None:
+            return self.injection.transform(request, self.handler(request))
         if self.injection.act_first:
             self.handler(request)
         if self.injection.delay:
@@ -62,6 +67,8 @@ class FaultyHandler:
         ):
             return False
         endpoint = (request.method, request.path)
+        if rule.per_body:
+            endpoint = (request.method, f"{request.path} {request.body.decode(errors='replace')}")
         with self._lock:
             if rule.first_per_endpoint:
                 if endpoint in self._seen:

@@ -3,13 +3,27 @@ from typing import Any
 
 import pytest
 
-from faults.catalogue import github_comment_faults, jira_faults
+from faults.catalogue import (
+    confluence_faults,
+    github_comment_faults,
+    github_projects_faults,
+    jira_faults,
+)
 from faults.harness import Fault, World, run_world
-from faults.worlds import GitHubCommentWorld, JiraWorld
+from faults.worlds import (
+    ConfluenceWorld,
+    GitHubCommentWorld,
+    GitHubProjectsWorld,
+    JiraWorld,
+    confluence_dc,
+)
 
 WORLDS: dict[str, tuple[Callable[[], World], Callable[[], list[Fault]]]] = {
     "jira": (JiraWorld, jira_faults),
     "github_comment": (GitHubCommentWorld, github_comment_faults),
+    "confluence_cloud": (ConfluenceWorld, lambda: confluence_faults("cloud")),
+    "confluence_dc": (confluence_dc, lambda: confluence_faults("datacenter")),
+    "github_projects": (GitHubProjectsWorld, github_projects_faults),
 }
 MATRIX = [
     pytest.param(service, fault, id=f"{service}-{fault.name}")
