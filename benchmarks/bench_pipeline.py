@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import random
 import sys
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage (best is kept)")
     args = parser.parse_args(argv)
     print(f"Python {platform.python_version()} ({platform.python_implementation()})")
-    print(f"Machine: {platform.platform()}, {platform.machine()}, {platform.processor() or '?'}")
+    print(f"Machine: {platform.platform()} ({platform.machine()}, {os.cpu_count()} CPUs)")
     rows: list[tuple[int, Figure]] = []
     for issues in args.issues:
         began = time.perf_counter()
