@@ -21,25 +21,28 @@ class Timeline(Generic[T]):
 
     initial: T
     changes: tuple[tuple[datetime, T], ...] = ()
+    # The changes' moments, computed once so a look-up is a bisect and not a list rebuild.
+    moments: tuple[datetime, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        moments = [moment for moment, _ in self.changes]
-        if moments != sorted(moments):
+        moments = tuple(moment for moment, _ in self.changes)
+        if list(moments) != sorted(moments):
             raise ValueError("Timeline changes must be sorted by moment")
+        object.__setattr__(self, "moments", moments)
 
     def value_at(self, moment: datetime) -> T:
         """The value in force at `moment`, a change at exactly `moment` included."""
-        index = bisect.bisect_right([m for m, _ in self.changes], moment)
+        index = bisect.bisect_right(self.moments, moment)
         return self.initial if index == 0 else self.changes[index - 1][1]
 
     def value_before(self, moment: datetime) -> T:
         """The value in force just before `moment` (a change at exactly `moment` excluded)."""
-        index = bisect.bisect_left([m for m, _ in self.changes], moment)
+        index = bisect.bisect_left(self.moments, moment)
         return self.initial if index == 0 else self.changes[index - 1][1]
 
     def until(self, moment: datetime) -> Timeline[T]:
         """The same timeline with every change after `moment` dropped."""
-        return Timeline(self.initial, tuple(c for c in self.changes if c[0] <= moment))
+        return Timeline(self.initial, self.changes[: bisect.bisect_right(self.moments, moment)])
 
 
 class WorkState(enum.Enum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -36,6 +37,7 @@ def build_days(
         dates, committed=committed, planned_end=planned_end, working_days=working_days
     )
     done = _completions_by_day(pairs, window)
+    stays = [(seen, entries(seen.in_sprint, window.start)) for seen, _ in pairs]
     figures: list[DayFigures] = []
     cumulative, counted = 0.0, committed
     for day, ideal_remaining in zip(dates, ideal, strict=True):
@@ -43,7 +45,7 @@ def build_days(
         points = total(p for _, _, p in done[day])
         cumulative = total((cumulative, points))
         remaining = total(_open_points(seen, end) for seen, _ in pairs)
-        counted_now = total(_burndown_points(seen, window.start, end) for seen, _ in pairs)
+        counted_now = total(_burndown_points(seen, began, end) for seen, began in stays)
         figures.append(
             DayFigures(
                 date=day,
@@ -110,11 +112,15 @@ def _open_points(seen: SeenIssue, end: datetime) -> float:
     return 0.0
 
 
-def _burndown_points(seen: SeenIssue, start: datetime, end: datetime) -> float:
-    """What the issue counts in the burndown's scope just before `end` (see `build_days`)."""
+def _burndown_points(seen: SeenIssue, stays: tuple[datetime, ...], end: datetime) -> float:
+    """What the issue counts in the burndown's scope just before `end` (see `build_days`).
+
+    `stays` are the moments its stays in the sprint began (`entries`, in order), computed once
+    per issue.
+    """
     if not seen.in_sprint.value_before(end):
         return 0.0
-    began = max(moment for moment in entries(seen.in_sprint, start) if moment < end)
+    began = max(stays[: bisect.bisect_left(stays, end)])  # the last stay begun before `end`
     if seen.state.value_at(began) is WorkState.DONE:
         return 0.0
     return seen.estimate_before(end)

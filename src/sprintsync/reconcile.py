@@ -47,36 +47,54 @@ def reconcile(plan: Plan, ledger: Ledger, data: SprintData) -> Reconciliation:
 def claim_issues(
     items: Sequence[PlanItem], keys: Sequence[str], tracked: Mapping[str, TrackedIssue]
 ) -> dict[str, str]:
-    """Issue key -> plan item id for every key some item claims (see `reconcile`)."""
+    """Issue key -> plan item id for every key some item claims (see `reconcile`).
+
+    Linear in items + issues: each key, label and epic is indexed by the first item (plan
+    order) that lists or carries it, so "the first matching item" is a minimum of positions.
+    """
+    listed: dict[str, int] = {}
+    by_label: dict[str, int] = {}
+    by_epic: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for key in item.issues:
+            listed.setdefault(key, index)
+        for label in item.labels:
+            by_label.setdefault(label, index)
+        if item.epic is not None:
+            by_epic.setdefault(item.epic, index)
     claims: dict[str, str] = {}
     for key in keys:
-        listing = [item for item in items if key in item.issues]
+        position: int | None = listed.get(key)
         issue = tracked.get(key)
-        matching = [] if issue is None else [item for item in items if _matches(item, issue)]
-        chosen = (listing or matching)[:1]
-        if chosen:
-            claims[key] = chosen[0].id
+        if position is None and issue is not None:
+            position = _first_match(issue, by_label, by_epic)
+        if position is not None:
+            claims[key] = items[position].id
     return claims
 
 
-def _matches(item: PlanItem, issue: TrackedIssue) -> bool:
-    """Whether the issue carries one of the item's labels or sits in the item's epic."""
-    shares_label = any(label in issue.labels for label in item.labels)
-    return shares_label or (item.epic is not None and item.epic == issue.epic)
+def _first_match(
+    issue: TrackedIssue, by_label: Mapping[str, int], by_epic: Mapping[str, int]
+) -> int | None:
+    """The position of the first item sharing a label with the issue or holding its epic."""
+    found = [by_label[label] for label in issue.labels if label in by_label]
+    if issue.epic is not None and issue.epic in by_epic:
+        found.append(by_epic[issue.epic])
+    return min(found, default=None)
 
 
 def points_mismatches(
     items: Sequence[PlanItem], ledger: Ledger, claims: Mapping[str, str]
 ) -> tuple[PointsMismatch, ...]:
     """Items whose planned points differ from Σ final_estimate of their issues still in S."""
+    estimates: dict[str, list[float]] = {}
+    for line in ledger.issues:
+        if line.key in claims and line.outcome is not Outcome.REMOVED:
+            estimates.setdefault(claims[line.key], []).append(line.final_estimate)
     found = []
     for item in items:
-        lines = [
-            line
-            for line in ledger.issues
-            if claims.get(line.key) == item.id and line.outcome is not Outcome.REMOVED
-        ]
-        tracker = total(line.final_estimate for line in lines)
+        lines = estimates.get(item.id, [])
+        tracker = total(lines)
         planned = total((item.points,))
         if lines and planned != tracker:
             found.append(PointsMismatch(item=item.id, planned=item.points, tracker=tracker))

@@ -65,6 +65,7 @@ def serve(handler: Handler) -> Iterator[RunningServer]:
 
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave as two writes: no 40 ms stall
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass

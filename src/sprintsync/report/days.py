@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from sprintsync.domain import (
     PlanItem,
     Reconciliation,
     SprintData,
+    Timeline,
     TrackedIssue,
     WorkState,
 )
@@ -209,7 +211,7 @@ def _blockers(
         if tracked is None:
             continue
         flags = tracked.flagged
-        during = flags.value_at(first) or any(v for m, v in flags.changes if first < m <= end)
+        during = flags.value_at(first) or _raised_within(flags, first, end)
         if during:
             cleared = None if flags.value_at(end) else "flag cleared"
             found.append(BlockerView(f"{issue.title} ({key})", cleared))
@@ -218,6 +220,13 @@ def _blockers(
                 BlockerView(f"{issue.title} ({key}): blocked by {', '.join(tracked.blocked_by)}")
             )
     return tuple(found)
+
+
+def _raised_within(flags: Timeline[bool], first: datetime, end: datetime) -> bool:
+    """Whether a change made in (`first`, `end`] raised the flag (changes are sorted)."""
+    low = bisect.bisect_right(flags.moments, first)
+    high = bisect.bisect_right(flags.moments, end)
+    return any(value for _, value in flags.changes[low:high])
 
 
 def _open(issue: IssueLedger) -> bool:

@@ -128,3 +128,19 @@ def web_url(links: Mapping[str, Any] | None) -> str | None:
     if not links or not links.get("webui"):
         return None
     return f"{links.get('base', '')}{links['webui']}"
+
+
+def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
+    """A Page from a v2 page or a v1 content object (`body` when the answer carries none).
+
+    Both deployments put the storage body at `body.storage.value` and the version at
+    `version.number`.
+    """
+    storage = ((raw.get("body") or {}).get("storage") or {}).get("value")
+    return Page(
+        id=str(raw["id"]),
+        title=str(raw.get("title", "")),
+        version=int((raw.get("version") or {}).get("number", 1)),
+        body=storage if storage is not None else (body or ""),
+        url=web_url(raw.get("_links")),
+    )

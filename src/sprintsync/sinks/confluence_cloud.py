@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import structlog
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, web_url
+from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, to_page
 
 log = structlog.get_logger("sprintsync.sinks.confluence")
 
@@ -114,15 +113,3 @@ class CloudPageApi:
             json=payload,
         )
         return to_page(answer, body=body)
-
-
-def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
-    """A Page from a v2 PageSingle/PageBulk (`body` when the answer carries none)."""
-    storage = ((raw.get("body") or {}).get("storage") or {}).get("value")
-    return Page(
-        id=str(raw["id"]),
-        title=str(raw.get("title", "")),
-        version=int((raw.get("version") or {}).get("number", 1)),
-        body=storage if storage is not None else (body or ""),
-        url=web_url(raw.get("_links")),
-    )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, web_url
+from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, to_page
 
 # API-NOTES §B.2: paths relative to the Data Center base URL (the client's base_url).
 CONTENT_PATH = "rest/api/content"
@@ -99,15 +98,3 @@ class DataCenterPageApi:
             json=payload,
         )
         return to_page(answer, body=body)
-
-
-def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
-    """A Page from a v1 content object (`body` when the answer carries none)."""
-    storage = ((raw.get("body") or {}).get("storage") or {}).get("value")
-    return Page(
-        id=str(raw["id"]),
-        title=str(raw.get("title", "")),
-        version=int((raw.get("version") or {}).get("number", 1)),
-        body=storage if storage is not None else (body or ""),
-        url=web_url(raw.get("_links")),
-    )
