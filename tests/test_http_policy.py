@@ -9,7 +9,7 @@ from structlog.testing import capture_logs
 
 from http_helpers import make_budget, make_client, sequence
 from sprintsync.errors import UpstreamError
-from sprintsync.http import IDEMPOTENT, RetryPolicy, RunBudget, send_json
+from sprintsync.http import IDEMPOTENT, RetryPolicy, RunBudget, gather_all, send_json
 
 OK = httpx.Response(200, json={"ok": True})
 
@@ -381,3 +381,22 @@ async def test_connect_errors_that_never_end_become_one_upstream_line():
     assert str(caught.value) == (
         "Jira could not be reached for reading (ConnectError: [Errno 111] Connection refused)"
     )
+
+
+async def test_gather_all_lets_every_request_finish_before_raising():
+    """gather_all raises the first failure only after its siblings have finished."""
+    finished: list[str] = []
+
+    async def fails() -> None:
+        raise UpstreamError("Jira answered 404 to the sprints of board 7", service="Jira")
+
+    async def slow(name: str) -> str:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        finished.append(name)
+        return name
+
+    with pytest.raises(UpstreamError, match="board 7"):
+        await gather_all(fails(), slow("config"), slow("fields"))
+    assert finished == ["config", "fields"]
+    assert await gather_all(slow("a"), slow("b")) == ["a", "b"]

@@ -12,10 +12,9 @@ Every wait comes out of the run's `RunBudget`; when it would overrun, the last a
 from __future__ import annotations
 
 import asyncio
-import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -24,6 +23,7 @@ from httpx._utils import get_environment_proxies  # httpx's own trust_env readin
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from sprintsync import __version__
+from sprintsync.http_budget import RetryPolicy, RunBudget
 from sprintsync.http_errors import (
     DEFAULT_HINTS,
     GAVE_UP,
@@ -49,6 +49,7 @@ __all__ = [
     "build_client",
     "check_response",
     "describe_error_body",
+    "gather_all",
     "json_body",
     "parse_rate_limit_reset",
     "parse_retry_after",
@@ -73,61 +74,6 @@ REASON_HEADERS = ("RateLimit-Reason", "X-GitHub-Request-Id", "X-AREQUESTID", "X-
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Mark a POST that only reads (Jira search, bulk changelog, GraphQL query) as safe to resend.
 IDEMPOTENT = {"sprintsync_idempotent": True}
-
-
-@dataclass(frozen=True, kw_only=True)
-class RetryPolicy:
-    """How often and how long to retry; `max_wait_seconds: 0` makes every wait zero (tests)."""
-
-    max_attempts: int = 5
-    base_wait_seconds: float = 2.0
-    max_wait_seconds: float = 60.0
-    budget_seconds: float = 300.0
-    timeout_seconds: float = 30.0
-    max_in_flight_per_host: int = 4
-
-
-@dataclass(kw_only=True)
-class RunBudget:
-    """The run's shared time budget, request counter and per-host limits (one per run)."""
-
-    policy: RetryPolicy
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    clock: Callable[[], float] = time.monotonic
-    jitter: Callable[[float, float], float] = random.uniform
-    waited_seconds: float = 0.0
-    requests: int = 0
-    retries: int = 0
-    waits: list[float] = field(default_factory=list)
-    per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict)
-    started: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.started is None:
-            self.started = self.clock()
-
-    def semaphore(self, host: str) -> asyncio.Semaphore:
-        """The in-flight limit for one host."""
-        if host not in self.per_host:
-            self.per_host[host] = asyncio.Semaphore(self.policy.max_in_flight_per_host)
-        return self.per_host[host]
-
-    def remaining_seconds(self) -> float:
-        """Time left in the run's budget: waits taken, or wall time if that is more."""
-        elapsed = self.clock() - (self.started or 0.0)
-        return self.policy.budget_seconds - max(self.waited_seconds, elapsed)
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter after failed attempt `attempt` (1-based)."""
-        base = self.policy.base_wait_seconds
-        return float(base * 2.0 ** (attempt - 1) + self.jitter(0.0, base))
-
-    async def wait(self, seconds: float) -> None:
-        """Take a wait out of the budget (the injected `sleep` does the waiting)."""
-        self.waited_seconds += seconds
-        self.retries += 1
-        self.waits.append(seconds)
-        await self.sleep(seconds)
 
 
 class _RetryableResponse(Exception):  # noqa: N818 - internal signal, never escapes the transport
@@ -342,3 +288,16 @@ async def send_json(
         ) from None
     check_response(response, service=service, what=what, hints=hints)
     return json_body(response, service=service, what=what)
+
+
+async def gather_all(*requests: Awaitable[Any]) -> list[Any]:
+    """Await every request, then raise the first failure (none is left running, unlike gather).
+
+    A bare `asyncio.gather` raises at the first failure while its siblings still run; the run
+    then closes the client under them and their sockets are left for the garbage collector.
+    """
+    results = await asyncio.gather(*requests, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results

@@ -72,6 +72,24 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> I
     yield
 
 
+def write_config(world: World, tmp_path: Path, *, http: dict[str, Any] | None = None) -> Path:
+    """The config file for one team of `world`, zero retry waits, state under `tmp_path`."""
+    config = {
+        "timezone": "UTC",
+        "http": {**ZERO_WAITS, **(http or {})},
+        "state": {"path": str(tmp_path / "state.db")},
+        "teams": [world.team(tmp_path)],
+    }
+    path = tmp_path / "sprintsync.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def run_args(config: Path, *extra: str) -> list[str]:
+    """`sprintsync run` at the suite's fixed clock."""
+    return ["run", "--config", str(config), "--now", NOW, *extra]
+
+
 def run_world(
     world: World,
     tmp_path: Path,
@@ -93,16 +111,9 @@ def run_world(
 
     with ExitStack() as stack, clean_environment(monkeypatch, world.env):
         world.start(stack, wrap)
-        config = {
-            "timezone": "UTC",
-            "http": {**ZERO_WAITS, **(http or {})},
-            "state": {"path": str(tmp_path / "state.db")},
-            "teams": [world.team(tmp_path)],
-        }
-        path = tmp_path / "sprintsync.yaml"
-        path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        path = write_config(world, tmp_path, http=http)
         capsys.readouterr()
-        code = main(["run", "--config", str(path), "--now", NOW, *args])
+        code = main(run_args(path, *args))
         captured = capsys.readouterr()
         destination = world.destination(tmp_path)
     injected = sum(sum(f.injected.values()) for f in faulty)

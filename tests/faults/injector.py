@@ -22,6 +22,7 @@ class Injection:
     `act_first` lets the fake handle the request before the fault replaces the answer (an
     answer lost after the server acted). `delay` holds the answer back (a read timeout).
     `transform` rewrites the fake's own answer instead of replacing it (a repeated cursor).
+    `hold` keeps the picked request waiting until the event is set (a run caught mid-way).
     """
 
     response: FakeResponse
@@ -34,6 +35,7 @@ class Injection:
     act_first: bool = False
     delay: float = 0.0
     transform: Callable[[FakeRequest, FakeResponse], FakeResponse] | None = None
+    hold: threading.Event | None = None  # the picked request waits for this, then is answered
 
 
 @dataclass
@@ -45,11 +47,16 @@ class FaultyHandler:
     injected: Counter[tuple[str, str]] = field(default_factory=Counter)
     _matched: int = 0
     _seen: set[tuple[str, str]] = field(default_factory=set)
+    arrived: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, request: FakeRequest) -> FakeResponse:
         """Answer with the fault when the injection picks this request, else the fake's answer."""
         if not self._picks(request):
+            return self.handler(request)
+        self.arrived.set()
+        if self.injection.hold is not None:
+            self.injection.hold.wait(timeout=30)
             return self.handler(request)
         if self.injection.transform is not None:
             return self.injection.transform(request, self.handler(request))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 import httpx
 import structlog
 
 from sprintsync.domain import SprintData
+from sprintsync.http import gather_all
 from sprintsync.sources.jira.api import JSON, JiraApi
 from sprintsync.sources.jira.changelog import Change, group_changes, mentions_sprint
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
@@ -102,7 +102,7 @@ class JiraCloudSource:
     async def fetch(self, *, cutoff: datetime) -> SprintData:
         """The sprint and the histories of every issue that was in it at some moment."""
         await self._api.fetch_myself()
-        raw_sprints, raw_config, raw_fields = await asyncio.gather(
+        raw_sprints, raw_config, raw_fields = await gather_all(
             self._api.fetch_sprints(), self._api.fetch_board_config(), self._api.fetch_fields()
         )
         board_url = f"{self._base_url}/secure/RapidBoard.jspa?rapidView={self._board}"
