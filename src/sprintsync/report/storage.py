@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from sprintsync.report.model import BurndownPoint, ReportView
 from sprintsync.report.text import format_points, long_date
@@ -21,6 +23,20 @@ TREND_COLOURS = {
 }
 DEFAULT_COLOUR = "Grey"
 
+# Characters XML 1.0 forbids even escaped (control characters, lone surrogates, U+FFFE/F):
+# https://www.w3.org/TR/xml/#charsets. Tracker text may hold them; a body with one is refused.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(value: object) -> object:
+    """Every printed value without the characters XML cannot carry (Jinja2 `finalize`)."""
+    if isinstance(value, Markup):
+        return Markup(_NOT_XML.sub("", str(value)))  # noqa: S704 - already-trusted markup, chars only removed
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    return value
+
+
 # STYLE trap 2: select_autoescape(["xhtml"]) would not match "page.storage.xhtml.j2".
 _ENV = Environment(
     loader=PackageLoader("sprintsync.report", "templates"),
@@ -28,6 +44,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=xml_chars,
 )
 
 
