@@ -4,11 +4,18 @@ from urllib.parse import quote
 
 import pytest
 
+from fakes.confluence import FakeConfluence
 from fakes.server import FakeResponse
-from faults.catalogue import HTML, jira_faults
+from faults.catalogue import HTML, confluence_faults, github_comment_faults, jira_faults
 from faults.harness import Fault, run_world
 from faults.injector import Injection
-from faults.worlds import JIRA_EMAIL, JiraWorld
+from faults.worlds import (
+    JIRA_EMAIL,
+    PAGE_TITLE,
+    ConfluenceWorld,
+    GitHubCommentWorld,
+    JiraWorld,
+)
 
 JIRA_SECRET = "jira-SECRET-4f1c9e2a77"
 OTHER_SECRETS = {
@@ -19,6 +26,11 @@ OTHER_SECRETS = {
     "GITHUB_TOKEN": "ghs_SECRET9876543210fedcbaFEDCBA987654",
 }
 URL_PASSWORD = "urlpass-SECRET-93bd"
+TOKEN_OF = {
+    "github_comment": "SPRINTSYNC_GITHUB_TOKEN",
+    "cloud": "SPRINTSYNC_CONFLUENCE_TOKEN",
+    "datacenter": "SPRINTSYNC_CONFLUENCE_PAT",
+}
 BASIC = base64.b64encode(f"{JIRA_EMAIL}:{JIRA_SECRET}".encode()).decode()
 
 
@@ -31,9 +43,9 @@ def forbidden() -> list[str]:
     return sorted(forms)
 
 
-def echoing_proxy() -> FakeResponse:
+def echoing_proxy(credential: str = f"Basic {BASIC}", token: str = JIRA_SECRET) -> FakeResponse:
     """A broken proxy page that echoes the request's credentials back in its first bytes."""
-    page = f"<html>Authorization: Basic {BASIC} token={JIRA_SECRET}</html>".encode()
+    page = f"<html>Authorization: {credential} token={token}</html>".encode()
     return FakeResponse(200, raw=page, headers=HTML)
 
 
@@ -106,3 +118,66 @@ def test_credentials_in_a_configured_url_never_appear(tmp_path, monkeypatch, cap
     assert outcome.code != 0
     for where, text in everything_written(tmp_path, outcome.stdout, outcome.stderr).items():
         assert URL_PASSWORD not in text, f"the URL password leaked into {where}"
+
+
+def sink_world(kind: str):
+    """A sink world whose fakes accept only the secret credentials of OTHER_SECRETS."""
+    env = {
+        "SPRINTSYNC_JIRA_EMAIL": JIRA_EMAIL,
+        "SPRINTSYNC_JIRA_TOKEN": JIRA_SECRET,
+        "SPRINTSYNC_CONFLUENCE_EMAIL": "bot@acme.test",
+        **OTHER_SECRETS,
+    }
+    if kind == "github_comment":
+        world = GitHubCommentWorld()
+    else:
+        world = ConfluenceWorld(flavor=kind)
+        world.confluence = FakeConfluence(
+            flavor=kind,
+            token=OTHER_SECRETS["SPRINTSYNC_CONFLUENCE_TOKEN"],
+            pat=OTHER_SECRETS["SPRINTSYNC_CONFLUENCE_PAT"],
+        )
+        world.confluence.add_page(PAGE_TITLE, "<p>Yesterday's report</p>")
+    world.env = env
+    world.jira_token = JIRA_SECRET
+    return world
+
+
+def sink_scenarios() -> list:
+    """Success and every failing fault of each sink, plus a proxy echoing the credentials."""
+    catalogues = {
+        "github_comment": github_comment_faults(),
+        "cloud": confluence_faults("cloud"),
+        "datacenter": confluence_faults("datacenter"),
+    }
+    cases = []
+    for kind, faults in catalogues.items():
+        token = OTHER_SECRETS[TOKEN_OF[kind]]
+        echo = Fault(
+            name="echoing_proxy",
+            injection=Injection(response=echoing_proxy(f"Bearer {token}", token)),
+            succeeds=False,
+        )
+        cases.append(pytest.param(kind, None, id=f"{kind}-success"))
+        cases += [
+            pytest.param(kind, f, id=f"{kind}-{f.name}") for f in [*faults, echo] if not f.succeeds
+        ]
+    return cases
+
+
+@pytest.mark.parametrize(("kind", "fault"), sink_scenarios())
+def test_no_sink_secret_in_any_output(kind, fault, tmp_path, monkeypatch, capsys):
+    """Publishing to GitHub or Confluence, in success or failure, leaks no credential."""
+    world = sink_world(kind)
+    outcome = run_world(
+        world,
+        tmp_path,
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+        injection=fault.injection if fault else None,
+        args=("--verbose",),
+    )
+    assert outcome.code == (0 if fault is None else 3), outcome.stderr
+    for where, text in everything_written(tmp_path, outcome.stdout, outcome.stderr).items():
+        for secret in forbidden():
+            assert secret not in text, f"a secret leaked into {where}"

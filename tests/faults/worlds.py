@@ -68,14 +68,17 @@ class GitHubCommentWorld:
         }
     )
     github: FakeGitHubComments = field(default_factory=FakeGitHubComments)
+    jira_token: str = JIRA_TOKEN
     jira_url: str = ""
     url: str = ""
 
     def start(self, stack: ExitStack, wrap: Callable[[Handler], Handler]) -> None:
         """Serve both fakes; faults go around GitHub only."""
-        self.github.token = GITHUB_TOKEN
+        self.github.token = self.env["SPRINTSYNC_GITHUB_TOKEN"]
         self.github.add_issue("acme/web", 42)
-        self.jira_url = stack.enter_context(sample_jira().running()).url
+        jira = sample_jira()
+        jira.token = self.jira_token
+        self.jira_url = stack.enter_context(jira.running()).url
         self.url = stack.enter_context(serve(wrap(self.github.handle))).url
 
     def team(self, tmp_path: Path) -> dict[str, Any]:  # noqa: ARG002 - nothing local
@@ -115,6 +118,7 @@ class ConfluenceWorld:
         }
     )
     confluence: FakeConfluence | None = None
+    jira_token: str = JIRA_TOKEN
     jira_url: str = ""
     url: str = ""
 
@@ -125,7 +129,9 @@ class ConfluenceWorld:
     def start(self, stack: ExitStack, wrap: Callable[[Handler], Handler]) -> None:
         """Serve both fakes; faults go around Confluence only."""
         assert self.confluence is not None
-        self.jira_url = stack.enter_context(sample_jira().running()).url
+        jira = sample_jira()
+        jira.token = self.jira_token
+        self.jira_url = stack.enter_context(jira.running()).url
         server = stack.enter_context(serve(wrap(self.confluence.handle)))
         self.url = server.url + self.confluence.base
 
