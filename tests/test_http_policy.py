@@ -400,3 +400,39 @@ async def test_gather_all_lets_every_request_finish_before_raising():
         await gather_all(fails(), slow("config"), slow("fields"))
     assert finished == ["config", "fields"]
     assert await gather_all(slow("a"), slow("b")) == ["a", "b"]
+
+
+async def test_removed_api_410_is_one_line_naming_the_removal():
+    """A 410 (CHANGE-2046) is not retried and reads as an API the server no longer serves."""
+    budget, _ = make_budget()
+    gone = {
+        "errorMessages": [
+            "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."
+        ],
+        "errors": {},
+    }
+    handler, seen = sequence(httpx.Response(410, json=gone, headers={"X-AREQUESTID": "r-9"}))
+    async with make_client(handler, budget=budget) as client:
+        with pytest.raises(UpstreamError) as caught:
+            await get(client, "/rest/api/3/search")
+    assert len(seen) == 1
+    assert str(caught.value) == (
+        "Jira answered 410 to reading: the server no longer serves this API (server said: The "
+        "requested API has been removed. Please migrate to the /rest/api/3/search/jql API.) "
+        "[request id r-9]"
+    )
+
+
+async def test_html_page_with_200_names_content_type_and_first_bytes():
+    """A 200 HTML page where JSON was expected is one line with the type and the first bytes."""
+    budget, _ = make_budget()
+    page = "<html><body>Please sign in</body></html>"
+    handler, _ = sequence(httpx.Response(200, text=page, headers={"Content-Type": "text/html"}))
+    async with make_client(handler, budget=budget) as client:
+        with pytest.raises(UpstreamError) as caught:
+            await get(client)
+    assert str(caught.value) == (
+        "Jira answered reading with a body that is not JSON (status 200, Content-Type "
+        "'text/html', starts with '<html><body>Please sign in</body></html>'); a proxy or "
+        "login page may stand in front of the service"
+    )

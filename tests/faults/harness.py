@@ -81,6 +81,7 @@ def write_config(world: World, tmp_path: Path, *, http: dict[str, Any] | None = 
         "teams": [world.team(tmp_path)],
     }
     path = tmp_path / "sprintsync.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 

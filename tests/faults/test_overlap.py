@@ -54,7 +54,6 @@ def test_overlapping_runs_publish_once(tmp_path, monkeypatch, capsys):
 
 def test_a_run_killed_half_way_leaves_state_usable(tmp_path, monkeypatch, capsys):
     """SIGKILL mid-run: the lock is free, the state store intact, the next run is right."""
-    (tmp_path / "clean").mkdir()
     expected = run_world(
         GitHubProjectsWorld(),
         tmp_path / "clean",

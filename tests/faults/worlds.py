@@ -69,6 +69,7 @@ class GitHubCommentWorld:
     )
     github: FakeGitHubComments = field(default_factory=FakeGitHubComments)
     jira_token: str = JIRA_TOKEN
+    fault_jira_too: bool = False
     jira_url: str = ""
     url: str = ""
 
@@ -78,7 +79,8 @@ class GitHubCommentWorld:
         self.github.add_issue("acme/web", 42)
         jira = sample_jira()
         jira.token = self.jira_token
-        self.jira_url = stack.enter_context(jira.running()).url
+        handler = wrap(jira.handle) if self.fault_jira_too else jira.handle
+        self.jira_url = stack.enter_context(serve(handler)).url
         self.url = stack.enter_context(serve(wrap(self.github.handle))).url
 
     def team(self, tmp_path: Path) -> dict[str, Any]:  # noqa: ARG002 - nothing local
@@ -119,6 +121,7 @@ class ConfluenceWorld:
     )
     confluence: FakeConfluence | None = None
     jira_token: str = JIRA_TOKEN
+    fault_jira_too: bool = False
     jira_url: str = ""
     url: str = ""
 
@@ -131,7 +134,8 @@ class ConfluenceWorld:
         assert self.confluence is not None
         jira = sample_jira()
         jira.token = self.jira_token
-        self.jira_url = stack.enter_context(jira.running()).url
+        handler = wrap(jira.handle) if self.fault_jira_too else jira.handle
+        self.jira_url = stack.enter_context(serve(handler)).url
         server = stack.enter_context(serve(wrap(self.confluence.handle)))
         self.url = server.url + self.confluence.base
 
