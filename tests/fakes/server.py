@@ -94,6 +94,9 @@ def serve(handler: Handler) -> Iterator[RunningServer]:
                 if response.body is not None:
                     headers.setdefault("Content-Type", "application/json;charset=UTF-8")
             self.send_response(response.status)
+            # One request per connection: no idle keep-alive socket outlives a test's event loop.
+            headers.setdefault("Connection", "close")
+            self.close_connection = True
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
