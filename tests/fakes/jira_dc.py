@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakes.jira import FakeJira, errors
+from fakes.jira import FakeJira, errors, query_list
 from fakes.jira_world import FIELDS, SPRINT_FIELD, FakeIssue
-from fakes.jql import JqlError, compile_jql, moment
+from fakes.jql import moment
 from fakes.server import FakeRequest, FakeResponse
 
 DC_SITE = "https://jira.example.com"
@@ -125,19 +125,14 @@ class FakeJiraDataCenter(FakeJira):
             "jql": request.arg("jql"),
             "startAt": int(request.arg("startAt", "0") or 0),
             "maxResults": int(request.arg("maxResults", "50") or 50),
-            "fields": [f for v in request.query.get("fields", []) for f in v.split(",") if f],
+            "fields": query_list(request, "fields"),
         }
         return self._dc_search(body)
 
     def _dc_search(self, body: dict[str, Any]) -> FakeResponse:
-        unknown = set(body) - SEARCH_KEYS
-        if unknown:
-            return errors(f"Unrecognized field {min(unknown)!r}", status=400)
-        try:
-            predicate, _bounded = compile_jql(str(body.get("jql") or ""), self._world())
-        except JqlError as error:
-            return errors(str(error), status=400)
-        hits = [i for i in self.issues if predicate({**i.fields, "__key": i.key})]
+        hits = self._matching(body, keys=SEARCH_KEYS, bounded_only=False)  # DC: no bound needed
+        if isinstance(hits, FakeResponse):
+            return hits
         start = int(body.get("startAt") or 0)
         size = min(int(body.get("maxResults") or 50), self.page_size)
         wanted = body.get("fields") or ["*navigable"]
@@ -163,8 +158,7 @@ class FakeJiraDataCenter(FakeJira):
         )
         if paged:
             return self._changelog_page(request, key, histories)
-        wanted = [f for v in request.query.get("fields", []) for f in v.split(",") if f]
-        bean = self._dc_bean(found[0], wanted or ["*navigable"])
+        bean = self._dc_bean(found[0], query_list(request, "fields") or ["*navigable"])
         if "changelog" in (request.arg("expand") or "").split(","):
             newest = list(reversed(histories))[: self.embedded_histories]
             bean["changelog"] = {
