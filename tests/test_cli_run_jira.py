@@ -137,3 +137,17 @@ def test_upstream_503_that_persists_exits_3(jira, credentials, tmp_path, capsys)
     assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 3
     assert "503" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_one_summary_event_per_run_with_figures_and_requests(jira, credentials, tmp_path, capsys):
+    """One JSON `run.summary` event per team: sprint, figures, requests, duration."""
+    _, server = jira
+    assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 0
+    events = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    summaries = [event for event in events if event["event"] == "run.summary"]
+    assert len(summaries) == 1
+    summary = summaries[0]
+    assert (summary["team"], summary["sprint"]) == ("checkout", "ABC Sprint 42")
+    assert (summary["completed"], summary["scope"], summary["percent_complete"]) == (3, 13, 23.1)
+    assert summary["requests"] == len(server.requests)
+    assert summary["duration_seconds"] >= 0
