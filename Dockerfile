@@ -22,9 +22,11 @@ RUN groupadd --system --gid 10001 sprintsync \
     && useradd --system --uid 10001 --gid sprintsync --no-create-home \
        --home-dir /nonexistent --shell /usr/sbin/nologin sprintsync
 COPY --from=build /opt/sprintsync /opt/sprintsync
+RUN mkdir /state && chown 10001:10001 /state
 ENV PATH=/opt/sprintsync/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    SPRINTSYNC_STATE__PATH=/state/state.db
 # Config and plans are mounted read-only at /config; state (snapshots, locks) goes to /state.
 WORKDIR /config
 USER 10001:10001

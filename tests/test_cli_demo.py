@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from sprintsync.cli import main
 
 GOLDEN = Path(__file__).parent / "report" / "golden"
@@ -18,3 +20,16 @@ def test_demo_prints_the_seed_report_and_writes_markdown_and_json(tmp_path, caps
     assert status["totals"]["committed"] == 75
     assert status["totals"]["completed"] == 22
     assert [day["cumulative_points"] for day in status["days"]] == [7, 22]
+
+
+@pytest.mark.parametrize("name", ["sprint-5.json", "sprint-5.xhtml"])
+def test_demo_files_match_their_golden_files(tmp_path, capsys, update_golden, name):
+    """The demo's status JSON and storage body are golden files (--update-golden rewrites)."""
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    written = (tmp_path / name).read_text(encoding="utf-8")
+    golden = Path(__file__).parent / "golden" / "demo" / name
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(written, encoding="utf-8")
+    assert written == golden.read_text(encoding="utf-8")

@@ -1,31 +1,14 @@
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from fakes.jira import FakeJira
 from fakes.jira_sample import sample_jira
 from fakes.server import FakeResponse, RunningServer
-from sprintsync.cli import main
+from jira_helpers import assert_sample_totals, run, write_config
 
 EMAIL, TOKEN = "bot@example.com", "api-token-123"
-
-CONFIG = """\
-timezone: Europe/Berlin
-http: {{max_wait_seconds: 0, base_wait_seconds: 0}}
-teams:
-  - name: checkout
-    source:
-      type: jira
-      deployment: cloud
-      url: {url}
-      board: {board}
-      sprint: {sprint}
-    publish:
-      - {{type: file, path: out/checkout.md}}
-      - {{type: file, path: out/checkout.json}}
-"""
 
 
 @pytest.fixture
@@ -43,43 +26,13 @@ def credentials(monkeypatch):
     monkeypatch.setenv("SPRINTSYNC_JIRA_TOKEN", TOKEN)
 
 
-def write_config(tmp_path: Path, url: str, *, board: int = 7, sprint: str = "active") -> Path:
-    """A config for one team reading the fake's board."""
-    path = tmp_path / "sprintsync.yaml"
-    path.write_text(CONFIG.format(url=url, board=board, sprint=sprint), encoding="utf-8")
-    return path
-
-
-def run(config: Path, *args: str) -> int:
-    """`sprintsync run --config FILE ...` in-process."""
-    return main(["run", "--config", str(config), *args])
-
-
 def test_run_writes_markdown_and_json_with_semantics_totals(jira, credentials, tmp_path):
     """SEMANTICS §2-§5 end to end: removed, added and re-estimated issues counted as Jira does."""
     _, server = jira
     config = write_config(tmp_path, server.url)
     assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 0
     status = json.loads((tmp_path / "out/checkout.json").read_text(encoding="utf-8"))
-    assert status["totals"] == {
-        "committed": 19,  # ABC-1 3, ABC-2 5, ABC-4 3 (its estimate at t0), ABC-8 8
-        "added": 2,  # ABC-3, created into the sprint after the start
-        "removed": 13,  # ABC-2 5 (sprint cleared), ABC-8 8 (moved to sprint 43)
-        "completed": 3,  # ABC-1
-        "completed_outside": 0,
-        "remaining": 10,  # ABC-3 2 + ABC-4 8
-        "scope": 13,
-        "percent_complete": 23.1,  # 3 / 13
-        "estimate_change": 5,  # ABC-4 3 -> 8
-    }
-    outcomes = {issue["key"]: issue["outcome"] for issue in status["issues"]}
-    assert outcomes == {
-        "ABC-1": "completed",
-        "ABC-2": "removed",
-        "ABC-3": "not_completed",
-        "ABC-4": "not_completed",
-        "ABC-8": "removed",
-    }
+    assert_sample_totals(status)
     days = {day["date"]: day for day in status["days"]}
     assert days["2026-11-13"]["completed"] == ["ABC-1"]
     assert days["2026-11-20"]["cumulative_points"] == 3
@@ -184,3 +137,17 @@ def test_upstream_503_that_persists_exits_3(jira, credentials, tmp_path, capsys)
     assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 3
     assert "503" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_one_summary_event_per_run_with_figures_and_requests(jira, credentials, tmp_path, capsys):
+    """One JSON `run.summary` event per team: sprint, figures, requests, duration."""
+    _, server = jira
+    assert run(write_config(tmp_path, server.url), "--now", "2026-11-20T12:00:00+00:00") == 0
+    events = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    summaries = [event for event in events if event["event"] == "run.summary"]
+    assert len(summaries) == 1
+    summary = summaries[0]
+    assert (summary["team"], summary["sprint"]) == ("checkout", "ABC Sprint 42")
+    assert (summary["completed"], summary["scope"], summary["percent_complete"]) == (3, 13, 23.1)
+    assert summary["requests"] == len(server.requests)
+    assert summary["duration_seconds"] >= 0

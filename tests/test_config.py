@@ -100,3 +100,9 @@ def test_secrets_only_from_environment(monkeypatch):
     assert secrets.github_token is not None
     assert secrets.github_token.get_secret_value() == "ghp_fallbackvalue"
     assert "jira-secret-value" in secrets.values()
+
+
+def test_state_path_from_the_environment(tmp_path, monkeypatch):
+    """SPRINTSYNC_STATE__PATH (set in the container image) moves the snapshot store."""
+    monkeypatch.setenv("SPRINTSYNC_STATE__PATH", "/state/state.db")
+    assert load_settings(write(tmp_path, MINIMAL)).state_path() == Path("/state/state.db")

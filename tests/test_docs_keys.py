@@ -9,9 +9,13 @@ from sprintsync.config import (
     FileSinkConfig,
     GitHubCommentSinkConfig,
     GitHubSourceConfig,
+    HttpConfig,
     JiraSourceConfig,
+    Settings,
+    StateConfig,
     TeamConfig,
 )
+from sprintsync.planfile import BlockerModel, DayModel, ItemModel, PlanModel
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "configure-a-team.md"
 MODELS = [
@@ -21,12 +25,19 @@ MODELS = [
     FileSinkConfig,
     ConfluenceSinkConfig,
     GitHubCommentSinkConfig,
+    Settings,
+    HttpConfig,
+    StateConfig,
+    PlanModel,
+    DayModel,
+    BlockerModel,
+    ItemModel,
 ]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_every_team_key_is_documented(model):
-    """Every key of a team, source and destination appears in docs/configure-a-team.md."""
+    """Every key of the config and plan files appears in docs/configure-a-team.md."""
     text = DOC.read_text(encoding="utf-8")
     missing = [name for name in model.model_fields if f"`{name}`" not in text]
     assert missing == []

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from functools import partial
 
 import httpx
 import pytest
@@ -6,13 +7,13 @@ import pytest
 from fakes.jira_specs import response_errors, schema_errors, without_nulls
 from fakes.jira_world import (
     FIELDS,
-    board_config,
     history,
     issue,
     sprint,
     sprint_item,
     status_item,
 )
+from jira_helpers import REMOVED_JQL_S5, WANTED_FIELDS, bean, mock_board_42
 from sprintsync.domain import WorkState
 from sprintsync.errors import UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
@@ -39,21 +40,6 @@ S4 = sprint(
     end="2025-01-23T17:00:00.000Z",
     complete="2025-01-23T18:00:00.000Z",
 )
-WANTED_FIELDS = [
-    "summary",
-    "status",
-    "issuetype",
-    "assignee",
-    "created",
-    "updated",
-    "description",
-    "issuelinks",
-    "parent",
-    "labels",
-    "customfield_10020",
-    "customfield_10016",
-    "customfield_10021",
-]
 CHANGELOG_FIELDS = ["status", "customfield_10020", "customfield_10016", "customfield_10021"]
 ISSUE = issue(
     "10101",
@@ -75,15 +61,7 @@ OTHER = issue(
 )
 
 
-def bean(fake) -> dict:
-    """A search IssueBean for a fake issue."""
-    return {
-        "expand": "renderedFields,names,schema,operations,editmeta,changelog",
-        "id": fake.id,
-        "self": f"{SITE}/rest/api/3/issue/{fake.id}",
-        "key": fake.key,
-        "fields": fake.fields,
-    }
+cloud_bean = partial(bean, site=SITE, platform="/rest/api/3")
 
 
 def client() -> httpx.AsyncClient:
@@ -95,44 +73,35 @@ def client() -> httpx.AsyncClient:
 
 def mock_setup(httpx_mock) -> None:
     """The read-only calls before the searches: myself, two sprint pages, config, fields."""
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{SITE}/rest/api/3/myself",
-        json={"accountId": "5b10", "displayName": "Bot", "active": True},
+    mock_board_42(
+        httpx_mock,
+        site=SITE,
+        platform="/rest/api/3",
+        myself={"accountId": "5b10", "displayName": "Bot", "active": True},
+        sprint_pages=[
+            {"maxResults": 1, "startAt": 0, "isLast": False, "values": [S4]},
+            {"maxResults": 1, "startAt": 1, "isLast": True, "values": [S5]},
+        ],
+        fields=FIELDS,
     )
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{SITE}/rest/agile/1.0/board/42/sprint?startAt=0&maxResults=50",
-        json={"maxResults": 1, "startAt": 0, "isLast": False, "values": [S4]},
-    )
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{SITE}/rest/agile/1.0/board/42/sprint?startAt=1&maxResults=50",
-        json={"maxResults": 1, "startAt": 1, "isLast": True, "values": [S5]},
-    )
-    httpx_mock.add_response(
-        method="GET",
-        url=f"{SITE}/rest/agile/1.0/board/42/configuration",
-        json=board_config(board=42, project="PRD", filter_id="10010"),
-    )
-    httpx_mock.add_response(method="GET", url=f"{SITE}/rest/api/3/field", json=FIELDS)
 
 
 async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock):
     """Bodies of both searches and the bulkfetch match the spec and the documented JQL."""
     mock_setup(httpx_mock)
     sprint_body = {"jql": "sprint = 5", "fields": WANTED_FIELDS, "maxResults": 100}
-    removed_jql = (
-        'filter = 10010 AND updated >= "2025/01/23 08:00" AND (sprint != 5 OR sprint is EMPTY)'
-    )
-    removed_body = {**sprint_body, "jql": removed_jql}
+    removed_body = {**sprint_body, "jql": REMOVED_JQL_S5}
     for body in (sprint_body, removed_body):
         assert schema_errors("SearchAndReconcileRequestBean", body) == []
     httpx_mock.add_response(
         method="POST",
         url=SEARCH,
         match_json=sprint_body,
-        json={"issues": [bean(ISSUE)], "nextPageToken": "CAEaAggD", "isLast": False},
+        json={
+            "issues": [cloud_bean(ISSUE)],
+            "nextPageToken": "CAEaAggD",
+            "isLast": False,
+        },
     )
     httpx_mock.add_response(
         method="POST",
@@ -144,7 +113,7 @@ async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock)
         method="POST",
         url=SEARCH,
         match_json=removed_body,
-        json={"issues": [bean(OTHER)], "isLast": True},
+        json={"issues": [cloud_bean(OTHER)], "isLast": True},
     )
     bulk_body = {
         "issueIdsOrKeys": ["10101", "10199"],
@@ -191,7 +160,7 @@ async def test_search_refuses_a_repeated_page_token(httpx_mock):
 
 async def test_search_stops_when_the_token_key_is_absent_even_without_is_last(httpx_mock):
     """A page without `nextPageToken` ends the search (JRACLOUD-92184)."""
-    httpx_mock.add_response(method="POST", url=SEARCH, json={"issues": [bean(ISSUE)]})
+    httpx_mock.add_response(method="POST", url=SEARCH, json={"issues": [cloud_bean(ISSUE)]})
     async with client() as jira:
         issues = await JiraApi(jira, board=42).search("sprint = 5", ["summary"])
     assert [i["key"] for i in issues] == ["PRD-101"]

@@ -5,19 +5,12 @@ import pytest
 
 from fakes.jira_sample import sample_jira
 from fakes.server import FakeResponse
-from sprintsync.domain import WorkState
+from jira_helpers import CUTOFF, assert_sample_timelines
 from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sources.jira import JiraCloudSource
 
-CUTOFF = datetime(2026, 11, 20, tzinfo=UTC)
-T0 = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)
 TOKEN = "api-token-123"
-
-
-def at(day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
-    """A moment in November 2026, UTC."""
-    return datetime(2026, 11, day, hour, minute, second, tzinfo=UTC)
 
 
 def client_for(url: str, *, token: str = TOKEN) -> httpx.AsyncClient:
@@ -42,33 +35,7 @@ async def test_source_reconstructs_scope_changes_from_the_fake_site():
     fake = sample_jira()
     with fake.running() as server:
         data = await fetch(server.url)
-    issues = {i.key: i for i in data.issues}
-    assert data.sprint.id == "42"
-    assert data.sprint.start == T0
-    assert sorted(issues) == ["ABC-1", "ABC-2", "ABC-3", "ABC-4", "ABC-5", "ABC-8"]
-    removed = issues["ABC-2"]
-    assert removed.in_sprint.value_at(T0) is True
-    assert removed.in_sprint.value_at(at(15, 12)) is False
-    moved = issues["ABC-8"]
-    assert moved.in_sprint.value_at(T0) is True
-    assert moved.in_sprint.value_at(CUTOFF) is False
-    added = issues["ABC-3"]
-    assert added.in_sprint.value_at(T0) is False
-    assert added.in_sprint.changes == ((at(14, 10), True),)
-    assert added.state.value_at(CUTOFF) is WorkState.IN_PROGRESS
-    estimated = issues["ABC-4"]
-    assert estimated.in_sprint.value_at(T0) is True
-    assert estimated.estimate.value_at(T0) == 3.0
-    assert estimated.estimate.value_at(CUTOFF) == 8.0
-    assert estimated.flagged.value_at(at(15)) is False
-    assert estimated.flagged.value_at(CUTOFF) is True
-    subtask = issues["ABC-5"]
-    assert subtask.is_subtask is True
-    assert subtask.estimate.value_at(CUTOFF) is None
-    done = issues["ABC-1"]
-    assert done.state.value_at(at(13, 15)) is WorkState.DONE
-    assert done.details == ("Raise the timeout", "Add a retry")
-    assert done.result == "checkout completes under load"
+    assert_sample_timelines(data)
 
 
 async def test_source_pages_through_every_endpoint_and_never_calls_the_removed_search():

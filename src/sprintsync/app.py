@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,7 +58,6 @@ class TeamOutcome:
 
 async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
     """Fetch the sprint, apply SEMANTICS.md, render every format, publish (unless dry run)."""
-    started = time.monotonic()
     data = await job.source.fetch(cutoff=job.cutoff)
     if job.plan is not None and job.plan_path is not None:
         check_plan_matches(
@@ -100,28 +98,34 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         totals=ledger.totals,
     )
     published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
-    totals = ledger.totals
+    return TeamOutcome(
+        team=job.team,
+        sprint_id=data.sprint.id,
+        sprint_name=data.sprint.name,
+        totals=ledger.totals,
+        report=report,
+        published=published,
+    )
+
+
+def log_summary(outcome: TeamOutcome, *, dry_run: bool, requests: int, seconds: float) -> None:
+    """The one summary event of a team's run: sprint, figures, destinations, cost."""
+    totals = outcome.totals
     log.info(
         "run.summary",
-        team=job.team,
-        sprint=data.sprint.name,
-        as_of=job.as_of.isoformat(),
+        team=outcome.team,
+        sprint=outcome.sprint_name,
+        as_of=outcome.report.as_of.isoformat(),
         committed=totals.committed,
         added=totals.added,
         removed=totals.removed,
         completed=totals.completed,
         remaining=totals.remaining,
+        scope=totals.scope,
         percent_complete=totals.percent_complete,
-        published=[p.destination for p in published if p.changed],
-        unchanged=[p.destination for p in published if not p.changed],
+        published=[p.destination for p in outcome.published if p.changed],
+        unchanged=[p.destination for p in outcome.published if not p.changed],
         dry_run=dry_run,
-        duration_seconds=round(time.monotonic() - started, 3),
-    )
-    return TeamOutcome(
-        team=job.team,
-        sprint_id=data.sprint.id,
-        sprint_name=data.sprint.name,
-        totals=totals,
-        report=report,
-        published=published,
+        requests=requests,
+        duration_seconds=round(seconds, 3),
     )

@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 import traceback
 from contextlib import AsyncExitStack
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from sprintsync import __version__
-from sprintsync.app import TeamJob, TeamOutcome, run_team
+from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
@@ -183,7 +185,7 @@ def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tupl
     """SEMANTICS §1: --as-of D is the end of day D in the team's zone, never later than now."""
     if as_of is None:
         return now, now.astimezone(timezone).date()
-    end_of_day = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=timezone)
+    end_of_day = datetime.combine(as_of + timedelta(days=1), clock_time(), tzinfo=timezone)
     end_of_day -= timedelta(microseconds=1)
     return min(end_of_day, now), as_of
 
@@ -204,6 +206,7 @@ async def _run_teams(
     async with AsyncExitStack() as stack:
         wiring = Wiring(loaded=loaded, secrets=secrets, budget=budget, now=now, stack=stack)
         for team in teams:
+            started, requests_before = time.monotonic(), budget.requests
             try:
                 outcome = await _run_one(team, wiring, args=args)
             except SprintsyncError as error:
@@ -216,7 +219,12 @@ async def _run_teams(
                 print(outcome.report.markdown, file=stdout, end="")
             else:
                 report_to_actions(outcome.report, outcome.published, env=environment())
-    log.info("run.requests", requests=budget.requests, retries=budget.retries)
+            log_summary(
+                outcome,
+                dry_run=args.dry_run,
+                requests=budget.requests - requests_before,
+                seconds=time.monotonic() - started,
+            )
     return worst
 
 

@@ -44,7 +44,6 @@ class JiraSourceConfig(_Strict):
     deployment: Literal["cloud", "datacenter"] | None = None
     done_statuses: tuple[str, ...] | None = None  # overrides the board's right-most column
     estimation_field: str | None = None  # overrides the board's estimation field id
-    project: str | None = None  # project key, to bound the removed-issue search (else the board's)
 
 
 class GitHubSourceConfig(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from sprintsync.app import TeamJob, run_team
+from sprintsync.app import TeamJob, log_summary, run_team
 from sprintsync.demo import DEMO_BASE_URL, DEMO_BOARD, demo_transport
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.planfile import load_plan
@@ -48,5 +49,9 @@ async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
             as_of=now.astimezone(DEMO_ZONE).date(),
             needs_storage=True,
         )
+        started = time.monotonic()
         outcome = await run_team(job)
+    log_summary(
+        outcome, dry_run=False, requests=budget.requests, seconds=time.monotonic() - started
+    )
     return outcome.report.markdown

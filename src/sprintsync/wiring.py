@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
+from pydantic import SecretStr
 
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -59,13 +60,11 @@ def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) 
     where = f"{config_path}: team {team.name!r}"
     source = team.source
     if isinstance(source, JiraSourceConfig):
-        if not is_jira_cloud(source):
-            raise ConfigError(
-                f"{where}: source.deployment: Jira Data Center is not supported yet "
-                "(expected a Jira Cloud site, https://<site>.atlassian.net)"
-            )
-        _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
-        _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
+        if is_jira_cloud(source):
+            _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
+            _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
+        else:
+            _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, "Jira Data Center (Bearer)")
     if isinstance(source, GitHubSourceConfig):
         _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
     for sink in team.publish:
@@ -147,6 +146,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def atlassian_auth(
+    *, pat: SecretStr | None, email: str | None, token: SecretStr | None
+) -> tuple[httpx.Auth | None, dict[str, str]]:
+    """A Data Center PAT as a Bearer header when given, else Cloud's Basic email:token."""
+    if pat is not None:
+        return None, {"Authorization": f"Bearer {pat.get_secret_value()}"}
+    return httpx.BasicAuth(email or "", token.get_secret_value() if token else ""), {}
+
+
 async def open_client(
     wiring: Wiring,
     *,
@@ -176,24 +184,30 @@ async def build_source(
     """The team's tracker adapter."""
     source = team.source
     if isinstance(source, JiraSourceConfig):
-        from sprintsync.sources.jira import JiraCloudSource  # noqa: PLC0415
-
-        email, token = wiring.secrets.jira_email or "", wiring.secrets.jira_token
-        client = await open_client(
-            wiring,
-            service="Jira",
-            base_url=source.url,
-            auth=httpx.BasicAuth(email, token.get_secret_value() if token else ""),
-        )
-        return JiraCloudSource(
-            client,
-            board=source.board,
-            sprint=source.sprint,
-            done_statuses=source.done_statuses,
-            estimation_field=source.estimation_field,
-            base_url_for_links=source.url.rstrip("/"),
-        )
+        return await _jira_source(source, wiring)
     return await _github_source(source, wiring, timezone=timezone)
+
+
+async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
+    from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource  # noqa: PLC0415
+
+    secrets = wiring.secrets
+    cloud = is_jira_cloud(source)
+    auth, headers = atlassian_auth(
+        pat=None if cloud else secrets.jira_pat, email=secrets.jira_email, token=secrets.jira_token
+    )
+    client = await open_client(
+        wiring, service="Jira", base_url=source.url, auth=auth, headers=headers
+    )
+    kind = JiraCloudSource if cloud else JiraDataCenterSource
+    return kind(
+        client,
+        board=source.board,
+        sprint=source.sprint,
+        done_statuses=source.done_statuses,
+        estimation_field=source.estimation_field,
+        base_url_for_links=source.url.rstrip("/"),
+    )
 
 
 async def _github_source(
@@ -243,14 +257,11 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
     from sprintsync.sinks.confluence import ConfluenceSink  # noqa: PLC0415
 
     secrets = wiring.secrets
-    auth: httpx.Auth | None = None
-    headers: dict[str, str] = {}
-    if confluence_uses_pat(sink, secrets) and secrets.confluence_pat:
-        headers["Authorization"] = f"Bearer {secrets.confluence_pat.get_secret_value()}"
-    else:
-        email = secrets.confluence_email or secrets.jira_email or ""
-        token = secrets.confluence_token or secrets.jira_token
-        auth = httpx.BasicAuth(email, token.get_secret_value() if token else "")
+    auth, headers = atlassian_auth(
+        pat=secrets.confluence_pat if confluence_uses_pat(sink, secrets) else None,
+        email=secrets.confluence_email or secrets.jira_email,
+        token=secrets.confluence_token or secrets.jira_token,
+    )
     client = await open_client(
         wiring,
         service="Confluence",

@@ -45,6 +45,11 @@ SEARCH_KEYS = {
 BULK_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
 
 
+def query_list(request: FakeRequest, name: str) -> list[str]:
+    """A comma-separated, possibly repeated query parameter as a list (`fields=a,b&fields=c`)."""
+    return [part for value in request.query.get(name, []) for part in value.split(",") if part]
+
+
 def errors(*messages: str, status: int) -> FakeResponse:
     """An Atlassian ErrorCollection response."""
     return FakeResponse(status=status, body={"errorMessages": list(messages), "errors": {}})
@@ -199,30 +204,37 @@ class FakeJira:
         )
 
     def _search_get(self, request: FakeRequest) -> FakeResponse:
-        fields = [f for v in request.query.get("fields", []) for f in v.split(",") if f]
         body = {
             "jql": request.arg("jql"),
             "nextPageToken": request.arg("nextPageToken"),
             "maxResults": int(request.arg("maxResults", "50") or 50),
-            "fields": fields,
+            "fields": query_list(request, "fields"),
         }
         return self._search({k: v for k, v in body.items() if v not in (None, [])})
 
-    def _search(self, body: dict[str, Any]) -> FakeResponse:
-        unknown = set(body) - SEARCH_KEYS
+    def _matching(
+        self, body: dict[str, Any], *, keys: set[str], bounded_only: bool
+    ) -> list[FakeIssue] | FakeResponse:
+        """The issues `body["jql"]` selects, or the 400 Jira answers (unknown key, bad JQL)."""
+        unknown = set(body) - keys
         if unknown:
             return errors(f"Unrecognized field {min(unknown)!r}", status=400)
         try:
             predicate, bounded = compile_jql(str(body.get("jql") or ""), self._world())
         except JqlError as error:
             return errors(str(error), status=400)
-        if not bounded:
+        if bounded_only and not bounded:
             return errors(UNBOUNDED, status=400)
+        return [i for i in self.issues if predicate({**i.fields, "__key": i.key})]
+
+    def _search(self, body: dict[str, Any]) -> FakeResponse:
+        hits = self._matching(body, keys=SEARCH_KEYS, bounded_only=True)
+        if isinstance(hits, FakeResponse):
+            return hits
         query = {"jql": body.get("jql"), "fields": body.get("fields")}
         offset = self._resume("search", body.get("nextPageToken"), query)
         if offset is None:
             return errors("The provided next page token is invalid or expired.", status=400)
-        hits = [i for i in self.issues if predicate({**i.fields, "__key": i.key})]
         size = min(int(body.get("maxResults") or 50), self.page_size)
         page = hits[offset : offset + size]
         answer: dict[str, Any] = {"issues": [self._issue_bean(i, body.get("fields")) for i in page]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -93,7 +94,15 @@ def serve(handler: Handler) -> Iterator[RunningServer]:
                 payload = b"" if response.body is None else json.dumps(response.body).encode()
                 if response.body is not None:
                     headers.setdefault("Content-Type", "application/json;charset=UTF-8")
-            self.send_response(response.status)
+            # A client that gave up on the request (a cancelled task) has nobody to answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(response.status, headers, payload)
+
+        def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
+            self.send_response(status)
+            # One request per connection: no idle keep-alive socket outlives a test's event loop.
+            headers.setdefault("Connection", "close")
+            self.close_connection = True
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))

@@ -1,5 +1,5 @@
-"""Jira Cloud source: sprint, issues and changelogs into SprintData."""
+"""Jira Cloud and Data Center sources: sprint, issues and changelogs into SprintData."""
 
-from sprintsync.sources.jira.source import JiraCloudSource
+from sprintsync.sources.jira.source import JiraCloudSource, JiraDataCenterSource
 
-__all__ = ["JiraCloudSource"]
+__all__ = ["JiraCloudSource", "JiraDataCenterSource"]

@@ -1,7 +1,8 @@
-"""Jira Cloud endpoints the source calls, each request exactly as the real API takes it."""
+"""Jira endpoints the sources call, each request exactly as the real API takes it."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,12 +11,12 @@ import structlog
 
 from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.http import IDEMPOTENT, send_json
+from sprintsync.sources.jira.changelog import histories_by_issue
 
 log = structlog.get_logger("sprintsync.jira")
 
 SERVICE = "Jira"
-MYSELF_PATH = "/rest/api/3/myself"
-FIELDS_PATH = "/rest/api/3/field"
+CLOUD_PLATFORM = "/rest/api/3"
 # The enhanced search; /rest/api/{2,3}/search answer 410 since CHANGE-2046 (API-NOTES §0.1):
 # https://developer.atlassian.com/changelog/#CHANGE-2046
 SEARCH_PATH = "/rest/api/3/search/jql"
@@ -30,20 +31,37 @@ AUTH_HINT = (
     "check SPRINTSYNC_JIRA_EMAIL and SPRINTSYNC_JIRA_TOKEN (an Atlassian API token, Basic auth)"
 )
 KANBAN_MESSAGE = "does not support sprints"
+CLOUD_ONLY = (
+    "this endpoint is not available on this site (Jira Data Center has no /rest/api/3: "
+    "use the Data Center source)"
+)
 
 JSON = dict[str, Any]
 
 
-class JiraApi:
-    """One method per endpoint; pagination and error hints live here, parsing does not."""
+class BaseJiraApi(abc.ABC):
+    """The calls Cloud and Data Center share (platform `myself`/`field`, Agile 1.0)."""
+
+    platform = CLOUD_PLATFORM
+    auth_hint = AUTH_HINT
 
     def __init__(self, client: httpx.AsyncClient, *, board: int) -> None:
         self._client = client
         self._board = board
 
+    @abc.abstractmethod
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+        """Every issue matching `jql`, with `fields`."""
+
+    @abc.abstractmethod
+    async def fetch_histories(
+        self, issues: Sequence[JSON], field_ids: Sequence[str]
+    ) -> dict[str, list[JSON]]:
+        """Issue id -> its change histories (`{id, created, items}`), every page followed."""
+
     def _hints(self, not_found: str) -> dict[int, str]:
         return {
-            401: AUTH_HINT,
+            401: self.auth_hint,
             403: f"the Jira account may not browse board {self._board} or its project",
             404: not_found,
         }
@@ -54,30 +72,28 @@ class JiraApi:
             self._client, "GET", path, service=SERVICE, what=what, hints=hints, params=params
         )
 
-    async def _post(self, path: str, body: JSON, *, what: str) -> JSON:
-        hints = self._hints(
-            f"{path} is not available on this site (Jira Data Center has no /rest/api/3: "
-            "use the Data Center source)"
-        )
+    async def _post(self, path: str, body: JSON, *, what: str, not_found: str) -> JSON:
         page = await send_json(
             self._client,
             "POST",
             path,
             service=SERVICE,
             what=what,
-            hints=hints,
+            hints=self._hints(not_found),
             json=body,
             extensions=IDEMPOTENT,
         )
-        return _object(page, what=what)
+        return to_object(page, what=what)
 
     async def fetch_myself(self) -> JSON:
-        """`GET /rest/api/3/myself`: 200 proves the credentials are not anonymous (A.0)."""
-        me = await self._get(MYSELF_PATH, what="the credential check", not_found=AUTH_HINT)
-        return _object(me, what="the credential check")
+        """`GET {platform}/myself`: 200 proves the credentials are not anonymous (A.0)."""
+        me = await self._get(
+            f"{self.platform}/myself", what="the credential check", not_found=self.auth_hint
+        )
+        return to_object(me, what="the credential check")
 
     async def fetch_sprints(self) -> list[JSON]:
-        """Every sprint of the board, following `isLast` (Cloud omits `total`, A.5.1)."""
+        """Every sprint of the board, following `isLast`, else `total` (Cloud omits it, A.5.1)."""
         sprints: list[JSON] = []
         path = f"/rest/agile/1.0/board/{self._board}/sprint"
         while True:
@@ -91,7 +107,7 @@ class JiraApi:
                 )
             sprints.extend(values)
             log.debug("jira.page_fetched", endpoint="sprints", items=len(values))
-            if page.get("isLast", True) or not values:
+            if _is_last(page, seen=len(sprints)) or not values:
                 return sprints
 
     async def _fetch_sprint_page(self, path: str, *, start_at: int) -> JSON:
@@ -111,7 +127,7 @@ class JiraApi:
                     "set the Jira board to a Scrum board"
                 ) from None
             raise
-        return _object(page, what=f"the sprints of board {self._board}")
+        return to_object(page, what=f"the sprints of board {self._board}")
 
     async def fetch_board_config(self) -> JSON:
         """`GET /rest/agile/1.0/board/{id}/configuration` (A.5.4)."""
@@ -120,14 +136,20 @@ class JiraApi:
             what=f"the configuration of board {self._board}",
             not_found=f"board {self._board} not found or not visible",
         )
-        return _object(config, what=f"the configuration of board {self._board}")
+        return to_object(config, what=f"the configuration of board {self._board}")
 
     async def fetch_fields(self) -> list[JSON]:
-        """`GET /rest/api/3/field`: every field with its id, name and schema (A.3)."""
-        fields = await self._get(FIELDS_PATH, what="the field list", not_found="no field list")
+        """`GET {platform}/field`: every field with its id, name and schema (A.3)."""
+        fields = await self._get(
+            f"{self.platform}/field", what="the field list", not_found="no field list"
+        )
         if not isinstance(fields, list):
             raise UpstreamError("Jira answered the field list with a non-list", service=SERVICE)
         return fields
+
+
+class JiraApi(BaseJiraApi):
+    """Jira Cloud: the enhanced search and the bulk changelog fetch of REST v3."""
 
     async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
         """Every issue matching bounded `jql`, paginated by `nextPageToken` until `isLast` (A.1)."""
@@ -153,12 +175,19 @@ class JiraApi:
             pages += await self._follow_tokens(BULK_CHANGELOG_PATH, body, what=what)
         return pages
 
+    async def fetch_histories(
+        self, issues: Sequence[JSON], field_ids: Sequence[str]
+    ) -> dict[str, list[JSON]]:
+        """Issue id -> its histories of `field_ids`, from bulkfetch pages."""
+        pages = await self.fetch_changelogs([str(i["id"]) for i in issues], field_ids)
+        return histories_by_issue(pages)
+
     async def _follow_tokens(self, path: str, body: JSON, *, what: str) -> list[JSON]:
         """Pages until `isLast` or no token; a token seen twice is refused (it would loop)."""
         pages: list[JSON] = []
         seen: set[str] = set()
         while True:
-            page = await self._post(path, body, what=what)
+            page = await self._post(path, body, what=what, not_found=CLOUD_ONLY)
             pages.append(page)
             token = page.get("nextPageToken")
             log.debug("jira.page_fetched", what=what, page=len(pages), last=not token)
@@ -174,7 +203,17 @@ class JiraApi:
             body = {**body, "nextPageToken": token}
 
 
-def _object(value: Any, *, what: str) -> JSON:  # noqa: ANN401 - JSON
+def to_object(value: Any, *, what: str) -> JSON:  # noqa: ANN401 - JSON
+    """`value` if it is a JSON object, else an UpstreamError naming `what`."""
     if not isinstance(value, dict):
         raise UpstreamError(f"Jira answered {what} with a non-object", service=SERVICE)
     return value
+
+
+def _is_last(page: JSON, *, seen: int) -> bool:
+    """`isLast` when sent; else whether `total` is reached; a page with neither is the last."""
+    last = page.get("isLast")
+    if isinstance(last, bool):
+        return last
+    total = page.get("total")
+    return not isinstance(total, int) or seen >= total

@@ -1,4 +1,4 @@
-"""Pure parsing of Jira changelogs (bulkfetch pages) into per-field change records."""
+"""Pure parsing of Jira changelogs (bulkfetch pages, issue histories) into change records."""
 
 from __future__ import annotations
 
@@ -86,17 +86,31 @@ def parse_history(history: Mapping[str, Any], fields: FieldIds) -> list[Change]:
     return changes
 
 
-def group_changes(pages: Iterable[Mapping[str, Any]], fields: FieldIds) -> dict[str, list[Change]]:
-    """Issue id -> its changes sorted by (moment, numeric history id), over every page."""
-    by_issue: dict[str, list[Change]] = {}
+def to_changes(histories: Iterable[Mapping[str, Any]], fields: FieldIds) -> list[Change]:
+    """One issue's tracked changes sorted by (moment, numeric history id).
+
+    Embedded and paged histories come in no guaranteed order (API-NOTES A.2.3).
+    """
+    changes = [change for history in histories for change in parse_history(history, fields)]
+    return sorted(changes, key=lambda c: (c.moment, c.history_id))
+
+
+def histories_by_issue(pages: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Issue id -> its histories, over every bulkfetch page (API-NOTES A.2.1)."""
+    by_issue: dict[str, list[dict[str, Any]]] = {}
     for page in pages:
         for log in page.get("issueChangeLogs") or []:
-            changes = by_issue.setdefault(str(log.get("issueId")), [])
-            for history in log.get("changeHistories") or []:
-                changes.extend(parse_history(history, fields))
-    for changes in by_issue.values():
-        changes.sort(key=lambda c: (c.moment, c.history_id))
+            histories = by_issue.setdefault(str(log.get("issueId")), [])
+            histories.extend(log.get("changeHistories") or [])
     return by_issue
+
+
+def group_changes(pages: Iterable[Mapping[str, Any]], fields: FieldIds) -> dict[str, list[Change]]:
+    """Issue id -> its sorted changes, over every bulkfetch page."""
+    return {
+        issue: to_changes(histories, fields)
+        for issue, histories in histories_by_issue(pages).items()
+    }
 
 
 def sprint_ids(value: str | None) -> frozenset[str]:

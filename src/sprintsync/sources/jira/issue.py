@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sprintsync.domain import Timeline, TrackedIssue, WorkState
-from sprintsync.sources.jira.adf import build_details, build_result
+from sprintsync.sources.jira import adf, wiki
 from sprintsync.sources.jira.changelog import Change, Tracked, parse_points, sprint_ids
-from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time
+from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time, to_sprint_ids
 
 T = TypeVar("T")
 BLOCKS_LINK = "Blocks"
@@ -57,12 +57,6 @@ def build_in_sprint(
     return Timeline(initial=False, changes=tuple(sorted(moments, key=lambda pair: pair[0])))
 
 
-def _current_sprints(value: Any) -> set[str]:  # noqa: ANN401 - JSON
-    if not isinstance(value, list):
-        return set()
-    return {str(s.get("id")) for s in value if isinstance(s, dict)}
-
-
 def _status(fields: Mapping[str, Any]) -> tuple[str | None, str]:
     status = fields.get("status") or {}
     return (str(status["id"]) if "id" in status else None), str(status.get("name") or "")
@@ -81,7 +75,7 @@ def build_timelines(
     state_of = context.states.state
     in_sprint = build_in_sprint(
         changes,
-        current=context.sprint_id in _current_sprints(fields.get(ids.sprint)),
+        current=context.sprint_id in to_sprint_ids(fields.get(ids.sprint)),
         sprint_id=context.sprint_id,
         created=parse_time(fields["created"]),
     )
@@ -130,14 +124,20 @@ def build_epic(parent: Any) -> str | None:  # noqa: ANN401 - JSON
     return str(parent.get("key")) if is_epic else None
 
 
+def build_description(value: Any) -> tuple[tuple[str, ...], str | None]:  # noqa: ANN401 - JSON
+    """Details and result of a description: wiki markup (DC, a string) or ADF (Cloud v3)."""
+    markup = wiki if isinstance(value, str) else adf
+    return markup.build_details(value), markup.build_result(value)
+
+
 def to_tracked_issue(
     raw: Mapping[str, Any], changes: Sequence[Change], context: IssueContext, *, cutoff: datetime
 ) -> TrackedIssue:
-    """A TrackedIssue from one `/search/jql` issue and its sorted changes, cut at `cutoff`."""
+    """A TrackedIssue from one searched issue and its sorted changes, cut at `cutoff`."""
     fields = raw.get("fields") or {}
     timelines = build_timelines(fields, changes, context)
     kind = fields.get("issuetype") or {}
-    description = fields.get("description")
+    details, result = build_description(fields.get("description"))
     key = str(raw["key"])
     return TrackedIssue(
         key=key,
@@ -152,8 +152,8 @@ def to_tracked_issue(
         assignee=(fields.get("assignee") or {}).get("displayName"),
         status_name=_status(fields)[1],
         blocked_by=build_blocked_by(fields.get("issuelinks")),
-        details=build_details(description),
-        result=build_result(description),
+        details=details,
+        result=result,
         labels=tuple(str(label) for label in fields.get("labels") or []),
         epic=build_epic(fields.get("parent")),
     )

@@ -19,6 +19,11 @@ SPRINT_FIELD_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"
 STORY_POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"
 FLOAT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
 STORY_POINT_NAMES = ("story point estimate", "story points")
+# Data Center's legacy Sprint field string (API-NOTES A.9): the id is the first attribute;
+# later ones (name, goal) may hold commas and brackets, so only `[id=` is read.
+_LEGACY_SPRINT_ID = re.compile(
+    r"^com\.atlassian\.greenhopper\.service\.sprint\.Sprint@\w*\[id=(\d+)[,\]]"
+)
 
 
 def parse_time(value: object) -> datetime:
@@ -43,6 +48,24 @@ def parse_time(value: object) -> datetime:
             service="Jira",
         )
     return moment
+
+
+def to_sprint_id(value: object) -> str | None:
+    """The id of one Sprint field value: a JSON object, or DC's legacy `...Sprint@x[id=266,...]`."""
+    if isinstance(value, dict):
+        found = value.get("id")
+        return None if found is None else str(found)
+    if isinstance(value, str):
+        legacy = _LEGACY_SPRINT_ID.match(value.strip())
+        return legacy.group(1) if legacy else None
+    return None
+
+
+def to_sprint_ids(value: object) -> frozenset[str]:
+    """The sprint ids of a Sprint field (a list of objects or legacy strings; null is none)."""
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(i for i in map(to_sprint_id, value) if i is not None)
 
 
 def _from_epoch(number: float) -> datetime:

@@ -1,4 +1,4 @@
-"""JiraCloudSource: a Jira Cloud sprint and its issues' histories as SprintData."""
+"""JiraCloudSource and JiraDataCenterSource: a Jira sprint and its issues' histories."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import structlog
 
 from sprintsync.domain import SprintData
 from sprintsync.http import gather_all
-from sprintsync.sources.jira.api import JSON, JiraApi
-from sprintsync.sources.jira.changelog import Change, group_changes, mentions_sprint
+from sprintsync.sources.jira.api import JSON, BaseJiraApi, JiraApi
+from sprintsync.sources.jira.api_dc import JiraDataCenterApi
+from sprintsync.sources.jira.changelog import Change, mentions_sprint, to_changes
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
 from sprintsync.sources.jira.parse import (
     BoardConfig,
@@ -73,14 +74,19 @@ def build_search_fields(ids: FieldIds) -> list[str]:
 
 
 def build_changelog_fields(ids: FieldIds) -> list[str]:
-    """The bulkfetch `fieldIds`: status, Sprint, estimate and Flagged (≤ 10)."""
+    """The changelog fields: status, Sprint, estimate and Flagged (bulkfetch `fieldIds`, ≤ 10)."""
     return list(
         dict.fromkeys(["status", ids.sprint, ids.estimate, *([ids.flagged] if ids.flagged else [])])
     )
 
 
-class JiraCloudSource:
-    """Reads one sprint of a Jira Cloud Scrum board through an injected `httpx.AsyncClient`."""
+class JiraSource:
+    """Reads one sprint of a Jira Scrum board through an injected `httpx.AsyncClient`.
+
+    The deployment decides only the API (`api_class`); the parsing is the same.
+    """
+
+    api_class: type[BaseJiraApi] = JiraApi
 
     def __init__(
         self,
@@ -92,7 +98,7 @@ class JiraCloudSource:
         estimation_field: str | None = None,
         base_url_for_links: str,
     ) -> None:
-        self._api = JiraApi(client, board=board)
+        self._api = self.api_class(client, board=board)
         self._board = board
         self._sprint = sprint
         self._done_statuses = done_statuses
@@ -151,10 +157,10 @@ class JiraCloudSource:
         known = {str(i["id"]) for i in current}
         candidates = [c for c in candidates if str(c["id"]) not in known]
         everyone = [*current, *candidates]
-        pages = await self._api.fetch_changelogs(
-            [str(i["id"]) for i in everyone], build_changelog_fields(context.fields)
+        histories = await self._api.fetch_histories(
+            everyone, build_changelog_fields(context.fields)
         )
-        changes = group_changes(pages, context.fields)
+        changes = {key: to_changes(h, context.fields) for key, h in histories.items()}
         removed = [
             c
             for c in candidates
@@ -162,3 +168,15 @@ class JiraCloudSource:
         ]
         log.debug("jira.removal_candidates", candidates=len(candidates), removed=len(removed))
         return [(i, changes.get(str(i["id"]), [])) for i in [*current, *removed]], notices
+
+
+class JiraCloudSource(JiraSource):
+    """Jira Cloud: REST v3 enhanced search and bulk changelogs (Basic email:token)."""
+
+    api_class = JiraApi
+
+
+class JiraDataCenterSource(JiraSource):
+    """Jira Data Center: REST v2 search and per-issue changelogs (Bearer PAT, A.9)."""
+
+    api_class = JiraDataCenterApi

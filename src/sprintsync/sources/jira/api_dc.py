@@ -1,0 +1,136 @@
+"""Jira Data Center endpoints: REST v2 search by startAt/total and per-issue changelogs (A.9)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+import structlog
+
+from sprintsync.errors import UpstreamError
+from sprintsync.sources.jira.api import JSON, SERVICE, BaseJiraApi, to_object
+
+log = structlog.get_logger("sprintsync.jira")
+
+# Data Center has no /rest/api/3, no /search/jql and no /changelog/bulkfetch (API-NOTES A.9).
+DC_PLATFORM = "/rest/api/2"
+SEARCH_PATH = f"{DC_PLATFORM}/search"
+SEARCH_PAGE_SIZE = 100
+CHANGELOG_PAGE_SIZE = 100
+# Histories are one request per issue: a few at a time, not one burst per sprint.
+MAX_CONCURRENT_ISSUES = 4
+PAT_HINT = "check SPRINTSYNC_JIRA_PAT (a Jira Data Center personal access token, Bearer auth)"
+
+PageFetch = Callable[[int], Awaitable[JSON]]
+
+
+async def follow_offsets(fetch: PageFetch, *, key: str, what: str) -> list[JSON]:
+    """Pages from `startAt` 0, `startAt += len(page[key])` until `startAt >= total`.
+
+    The page size is never trusted (servers cap `maxResults`); a page that adds nothing, or
+    answers another `startAt` than asked, is refused instead of looped over.
+    """
+    items: list[JSON] = []
+    while True:
+        page = await fetch(len(items))
+        batch = page.get(key) or []
+        total = page.get("total")
+        if not isinstance(total, int) or page.get("startAt", len(items)) != len(items):
+            raise UpstreamError(
+                f"Jira answered {what} at startAt={len(items)} with a page that has no total "
+                f"or another startAt ({page.get('startAt')!r}); stopped",
+                service=SERVICE,
+            )
+        items.extend(batch)
+        log.debug("jira.page_fetched", what=what, items=len(batch), total=total)
+        if len(items) >= total:
+            return items
+        if not batch:
+            raise UpstreamError(
+                f"Jira answered {what} with an empty page at startAt={len(items)} of {total}; "
+                "stopped instead of looping",
+                service=SERVICE,
+            )
+
+
+class JiraDataCenterApi(BaseJiraApi):
+    """Jira Data Center 8.14+ (Bearer PAT): `/rest/api/2` and Agile 1.0."""
+
+    platform = DC_PLATFORM
+    auth_hint = PAT_HINT
+
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+        """`POST /rest/api/2/search` pages `{startAt, maxResults, total, issues}` (A.9)."""
+        what = f"the issue search {jql!r}"
+
+        async def page(start_at: int) -> JSON:
+            body: JSON = {
+                "jql": jql,
+                "startAt": start_at,
+                "maxResults": SEARCH_PAGE_SIZE,
+                "fields": list(fields),
+            }
+            return await self._post(
+                SEARCH_PATH, body, what=what, not_found=f"{SEARCH_PATH} not found on this Jira"
+            )
+
+        return await follow_offsets(page, key="issues", what=what)
+
+    async def fetch_histories(
+        self,
+        issues: Sequence[JSON],
+        field_ids: Sequence[str],  # noqa: ARG002 - DC returns every field's history
+    ) -> dict[str, list[JSON]]:
+        """Issue id -> every history, one issue at a time per slot (no bulkfetch on DC)."""
+        gate = asyncio.Semaphore(MAX_CONCURRENT_ISSUES)
+
+        async def one(issue: JSON) -> list[JSON]:
+            async with gate:
+                return await self.fetch_issue_histories(str(issue["key"]))
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = {str(i["id"]): group.create_task(one(i)) for i in issues}
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        return {issue_id: task.result() for issue_id, task in tasks.items()}
+
+    async def fetch_issue_histories(self, key: str) -> list[JSON]:
+        """`GET /rest/api/2/issue/{key}?expand=changelog`; the rest from `/changelog` if cut."""
+        what = f"the changelog of {key}"
+        issue = await self._get(
+            f"{DC_PLATFORM}/issue/{key}",
+            what=what,
+            not_found=f"issue {key} not found or not visible",
+            expand="changelog",
+            fields="created",
+        )
+        changelog = to_object(issue, what=what).get("changelog") or {}
+        histories: list[JSON] = changelog.get("histories") or []
+        total = changelog.get("total")
+        if not isinstance(total, int) or total <= len(histories):
+            return histories
+        return await self._page_changelog(key, total=total, embedded=len(histories))
+
+    async def _page_changelog(self, key: str, *, total: int, embedded: int) -> list[JSON]:
+        path = f"{DC_PLATFORM}/issue/{key}/changelog"
+        what = f"the changelog of {key}"
+
+        async def page(start_at: int) -> JSON:
+            found = await self._get(
+                path, what=what, not_found=path, startAt=start_at, maxResults=CHANGELOG_PAGE_SIZE
+            )
+            return to_object(found, what=what)
+
+        try:
+            return await follow_offsets(page, key="values", what=what)
+        except UpstreamError as error:
+            if error.status != 404:
+                raise
+            raise UpstreamError(
+                f"issue {key} has {total} change histories but Jira embedded only {embedded} "
+                f"and has no {path} to page through the rest; stopped rather than compute "
+                "figures from a partial history",
+                service=SERVICE,
+                status=404,
+            ) from None
