@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fakes.confluence import v1_error, v2_error
 from fakes.github_graphql import to_cursor
+from fakes.jira_sample import SPRINT_41
 from fakes.server import FakeRequest, FakeResponse
 from faults.harness import Fault
 from faults.injector import Injection
@@ -119,6 +120,7 @@ def jira_faults() -> list[Fault]:
             succeeds=False,
             error_says=("same nextPageToken twice",),
         ),
+        repeated_sprint_page(),
         Fault(
             name="404_board",
             injection=Injection(
@@ -404,4 +406,46 @@ def github_projects_faults() -> list[Fault]:
             succeeds=False,
             error_says=("repeated the items cursor",),
         ),
+    ]
+
+
+def repeated_sprint_page() -> Fault:
+    """A sprint page that ignores startAt: the same sprints again and again (A.5.1)."""
+    page = {"maxResults": 50, "startAt": 0, "isLast": False, "values": [SPRINT_41]}
+    return Fault(
+        name="repeated_sprint_page",
+        injection=Injection(
+            response=FakeResponse(body=page),
+            method="GET",
+            path_prefix="/rest/agile/1.0/board/7/sprint",
+            times=50,
+        ),
+        succeeds=False,
+        error_says=("the same sprints twice for board 7",),
+    )
+
+
+def jira_dc_faults() -> list[Fault]:
+    """Jira Data Center as the source (REST v2 search by startAt, PAT)."""
+    unauthorised = FakeResponse(
+        401, body={"errorMessages": ["You are not authenticated."], "errors": {}}
+    )
+    return [
+        *transient_faults(rate_limit=atlassian_429(), unavailable=atlassian_503()),
+        Fault(
+            name="read_timeout",
+            injection=Injection(
+                response=FakeResponse(), path_prefix="/rest/api/2/search", delay=SLOW
+            ),
+            succeeds=True,
+            http=READ_TIMEOUT_HTTP,
+        ),
+        *body_faults(path="/rest/agile/1.0/board/7/sprint"),
+        Fault(
+            name="401_mid_run",
+            injection=Injection(response=unauthorised, after=3, times=None),
+            succeeds=False,
+            error_says=("Jira answered 401", "SPRINTSYNC_JIRA_PAT"),
+        ),
+        repeated_sprint_page(),
     ]

@@ -7,6 +7,7 @@ from faults.catalogue import (
     confluence_faults,
     github_comment_faults,
     github_projects_faults,
+    jira_dc_faults,
     jira_faults,
 )
 from faults.harness import Fault, World, run_world
@@ -14,12 +15,14 @@ from faults.worlds import (
     ConfluenceWorld,
     GitHubCommentWorld,
     GitHubProjectsWorld,
+    JiraDataCenterWorld,
     JiraWorld,
     confluence_dc,
 )
 
 WORLDS: dict[str, tuple[Callable[[], World], Callable[[], list[Fault]]]] = {
     "jira": (JiraWorld, jira_faults),
+    "jira_dc": (JiraDataCenterWorld, jira_dc_faults),
     "github_comment": (GitHubCommentWorld, github_comment_faults),
     "confluence_cloud": (ConfluenceWorld, lambda: confluence_faults("cloud")),
     "confluence_dc": (confluence_dc, lambda: confluence_faults("datacenter")),

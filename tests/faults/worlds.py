@@ -13,6 +13,8 @@ from fakes.confluence import FakeConfluence
 from fakes.github_graphql import FakeGitHub
 from fakes.github_rest import FakeGitHubComments
 from fakes.jira import FakeJira
+from fakes.jira_dc import FakeJiraDataCenter
+from fakes.jira_dc_sample import sample_jira_dc
 from fakes.jira_sample import sample_jira
 from fakes.server import serve
 from faults.injector import Handler
@@ -54,6 +56,26 @@ class JiraWorld:
         if not path.exists():
             return None
         return path.read_text(encoding="utf-8").replace(self.url, "http://jira.fake")
+
+
+@dataclass
+class JiraDataCenterWorld:
+    """Jira Data Center as the source (PAT), a Markdown file as the destination."""
+
+    env: dict[str, str] = field(default_factory=lambda: {"SPRINTSYNC_JIRA_PAT": "dc-pat-123"})
+    jira: FakeJiraDataCenter = field(default_factory=sample_jira_dc)
+    url: str = ""
+
+    start = JiraWorld.start
+    destination = JiraWorld.destination
+
+    def team(self, tmp_path: Path) -> dict[str, Any]:
+        """Board 7 of the fake Data Center site, published to out/abc.md."""
+        return {
+            "name": "abc",
+            "source": {"type": "jira", "url": self.url, "board": 7, "deployment": "datacenter"},
+            "publish": [{"type": "file", "path": str(tmp_path / "out" / "abc.md")}],
+        }
 
 
 @dataclass
