@@ -151,3 +151,21 @@ def test_one_summary_event_per_run_with_figures_and_requests(jira, credentials, 
     assert (summary["completed"], summary["scope"], summary["percent_complete"]) == (3, 13, 23.1)
     assert summary["requests"] == len(server.requests)
     assert summary["duration_seconds"] >= 0
+
+
+def test_as_of_before_the_sprint_started_exits_2(jira, credentials, tmp_path, capsys):
+    """A report date before the sprint's start is a clear config error, not a crash."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00", "--as-of", "2026-11-01") == 2
+    err = capsys.readouterr().err
+    assert "before sprint 'ABC Sprint 42' started (2026-11-10)" in err
+
+
+def test_as_of_in_the_future_exits_2_before_any_request(jira, credentials, tmp_path, capsys):
+    """A report date after today is refused before any request."""
+    _, server = jira
+    config = write_config(tmp_path, server.url)
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00", "--as-of", "2026-11-21") == 2
+    assert "--as-of 2026-11-21 is in the future (today is 2026-11-20)" in capsys.readouterr().err
+    assert not server.requests

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from sprintsync.domain import Plan, Totals
+from sprintsync.errors import ConfigError
 from sprintsync.ledger import build_ledger
 from sprintsync.planfile import check_plan_matches
 from sprintsync.reconcile import reconcile
@@ -65,6 +66,12 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
             plan_path=job.plan_path,
             sprint_id=data.sprint.id,
             sprint_name=data.sprint.name,
+        )
+    if job.cutoff < data.sprint.start:
+        started = data.sprint.start.astimezone(job.timezone).date()
+        raise ConfigError(
+            f"team {job.team!r}: the report date {job.as_of} is before sprint "
+            f"{data.sprint.name!r} started ({started}); choose a later --as-of"
         )
     working_days = job.plan.working_days if job.plan else DEFAULT_WORKING_DAYS
     ledger = build_ledger(

@@ -9,6 +9,7 @@ import sys
 import time
 import traceback
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -30,7 +31,8 @@ from sprintsync.config import (
     load_secrets,
     load_settings,
 )
-from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
+from sprintsync.domain import Plan
+from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
@@ -100,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr  # read at call time (STYLE trap 6)
     try:
         args = build_parser().parse_args(argv)
-    except SystemExit as exit_:
-        return int(exit_.code or 0) and 2
+    except SystemExit as exit_:  # --help (0) or a usage error, already printed (2)
+        return EXIT_OK if not exit_.code else EXIT_CONFIG
     secrets = load_secrets()
     redactor = Redactor(secrets.values() + _basic_pairs(secrets))
     verbose = bool(getattr(args, "verbose", False))
@@ -139,27 +141,31 @@ def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> 
         print(json.dumps([team.name for team in loaded.settings.teams]), file=stdout)
         return EXIT_OK
     teams = [loaded.team(args.team)] if getattr(args, "team", None) else list(loaded.settings.teams)
-    plans = {team.name: _plan_of(team, loaded) for team in teams}
+    plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
     for team in teams:
         _check_team_offline(team, loaded)
     if args.command == "check":
         print(
-            f"{loaded.path}: OK ({len(teams)} team(s), {sum(map(bool, plans.values()))} plan(s))",
+            f"{loaded.path}: OK ({len(teams)} team(s), {len(plans)} plan(s))",
             file=stdout,
         )
         return EXIT_OK
     for team in teams:
         check_credentials(team, secrets, config_path=loaded.path)
     now = args.now or datetime.now(UTC)
-    return asyncio.run(_run_teams(args, loaded, teams, secrets=secrets, now=now, stdout=stdout))
+    _refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
+    options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
+    return asyncio.run(_run_teams(options, loaded, teams, secrets=secrets, now=now, stdout=stdout))
 
 
-def _plan_of(team: TeamConfig, loaded: LoadedConfig) -> Path | None:
-    if team.plan is None:
-        return None
-    path = loaded.resolve(team.plan)
-    load_plan(path)  # validate now, before any request
-    return path
+def _refuse_future_as_of(
+    as_of: date | None, *, now: datetime, loaded: LoadedConfig, teams: list[TeamConfig]
+) -> None:
+    if as_of is None:
+        return
+    latest = max(now.astimezone(loaded.timezone_of(team)).date() for team in teams)
+    if as_of > latest:
+        raise ConfigError(f"--as-of {as_of} is in the future (today is {latest})")
 
 
 def _check_team_offline(team: TeamConfig, loaded: LoadedConfig) -> None:
@@ -190,8 +196,17 @@ def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tupl
     return min(end_of_day, now), as_of
 
 
+@dataclass(frozen=True, kw_only=True)
+class RunOptions:
+    """What `sprintsync run` asked for, once parsed and validated."""
+
+    dry_run: bool
+    as_of: date | None
+    plans: dict[str, Plan]  # team name -> its validated plan
+
+
 async def _run_teams(
-    args: argparse.Namespace,
+    args: RunOptions,
     loaded: LoadedConfig,
     teams: list[TeamConfig],
     *,
@@ -228,7 +243,7 @@ async def _run_teams(
     return worst
 
 
-async def _run_one(team: TeamConfig, wiring: Wiring, *, args: argparse.Namespace) -> TeamOutcome:
+async def _run_one(team: TeamConfig, wiring: Wiring, *, args: RunOptions) -> TeamOutcome:
     timezone = wiring.loaded.timezone_of(team)
     cutoff, as_of = cutoff_for(now=wiring.now, as_of=args.as_of, timezone=timezone)
     plan_path = wiring.loaded.resolve(team.plan) if team.plan else None
@@ -236,7 +251,7 @@ async def _run_one(team: TeamConfig, wiring: Wiring, *, args: argparse.Namespace
         team=team.name,
         source=await build_source(team, wiring, timezone=timezone),
         sinks=await build_sinks(team, wiring),
-        plan=load_plan(plan_path) if plan_path else None,
+        plan=args.plans.get(team.name),
         plan_path=plan_path,
         timezone=timezone,
         cutoff=cutoff,
