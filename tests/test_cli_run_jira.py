@@ -169,3 +169,24 @@ def test_as_of_in_the_future_exits_2_before_any_request(jira, credentials, tmp_p
     assert run(config, "--now", "2026-11-20T12:00:00+00:00", "--as-of", "2026-11-21") == 2
     assert "--as-of 2026-11-21 is in the future (today is 2026-11-20)" in capsys.readouterr().err
     assert not server.requests
+
+
+def test_templates_folder_overrides_markdown_and_storage(jira, credentials, tmp_path):
+    """`templates:` names a folder whose templates replace the built-in ones; text stays escaped."""
+    fake, server = jira
+    fake.issues[0].fields["summary"] = "<b>bold</b> & co"
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "report.md.j2").write_text(
+        "Team {{ view.team }}: {{ view.totals.completed }}/{{ view.totals.scope }}\n", "utf-8"
+    )
+    (tmp_path / "tpl" / "page.storage.xhtml.j2").write_text(
+        "{% for issue in view.issues %}<p>{{ issue.title }}</p>{% endfor %}", "utf-8"
+    )
+    config = write_config(tmp_path, server.url)
+    text = config.read_text(encoding="utf-8").replace("teams:", "templates: tpl\nteams:")
+    text = text.replace("out/checkout.json", "out/checkout.xhtml")
+    config.write_text(text, encoding="utf-8")
+    assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 0
+    assert (tmp_path / "out/checkout.md").read_text(encoding="utf-8") == "Team checkout: 3.0/13.0\n"
+    storage = (tmp_path / "out/checkout.xhtml").read_text(encoding="utf-8")
+    assert "<p>&lt;b&gt;bold&lt;/b&gt; &amp; co</p>" in storage

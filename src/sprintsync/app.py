@@ -99,7 +99,9 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         markdown=render_markdown(view, template_dir=job.template_dir),
         github_markdown=render_markdown(view, template_dir=job.template_dir, flavor="github"),
         json_text=render_json(view),
-        storage=render_storage(view, jira_server_id=job.jira_server_id)
+        storage=render_storage(
+            view, jira_server_id=job.jira_server_id, template_dir=job.template_dir
+        )
         if job.needs_storage
         else "",
         totals=ledger.totals,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from sprintsync.report.model import BurndownPoint, ReportView
@@ -37,15 +46,22 @@ def xml_chars(value: object) -> object:
     return value
 
 
-# STYLE trap 2: select_autoescape(["xhtml"]) would not match "page.storage.xhtml.j2".
-_ENV = Environment(
-    loader=PackageLoader("sprintsync.report", "templates"),
-    autoescape=select_autoescape(["xhtml.j2"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    finalize=xml_chars,
-)
+def build_storage_environment(template_dir: Path | None = None) -> Environment:
+    """Autoescaping XHTML environment: `template_dir` first, the package's templates second."""
+    loaders: list[BaseLoader] = [] if template_dir is None else [FileSystemLoader(template_dir)]
+    loaders.append(PackageLoader("sprintsync.report", "templates"))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        # STYLE trap 2: select_autoescape(["xhtml"]) would not match "page.storage.xhtml.j2".
+        autoescape=select_autoescape(["xhtml.j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=xml_chars,
+    )
+
+
+_ENV = build_storage_environment()
 
 
 @dataclass(frozen=True)
@@ -73,9 +89,15 @@ def to_chart_row(point: BurndownPoint) -> ChartRow:
     )
 
 
-def render_storage(view: ReportView, *, jira_server_id: str | None = None) -> str:
-    """The whole page body in storage format; every tracker text is escaped by the template."""
-    template = _ENV.get_template(TEMPLATE)
+def render_storage(
+    view: ReportView, *, jira_server_id: str | None = None, template_dir: Path | None = None
+) -> str:
+    """The whole page body in storage format; every tracker text is escaped by the template.
+
+    A `page.storage.xhtml.j2` in `template_dir` replaces the built-in template.
+    """
+    env = _ENV if template_dir is None else build_storage_environment(template_dir)
+    template = env.get_template(TEMPLATE)
     return template.render(
         view=view,
         as_of_text=long_date(view.as_of),
