@@ -349,6 +349,17 @@ def _repeat_items_cursor(_request: FakeRequest, response: FakeResponse) -> FakeR
     return FakeResponse(response.status, body, headers=dict(response.headers))
 
 
+def graphql_rate_limited() -> FakeResponse:
+    """The primary GraphQL quota exhausted: 200, a RATE_LIMITED error, remaining 0."""
+    body = {
+        "errors": [
+            {"type": "RATE_LIMITED", "message": "API rate limit already exceeded for user ID 1."}
+        ]
+    }
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "0"}
+    return FakeResponse(200, body=body, headers=headers)
+
+
 def github_projects_faults() -> list[Fault]:
     """The GitHub Projects (v2) GraphQL source: every query is a POST to /graphql."""
     each_query = {"first_per_endpoint": True, "per_body": True}
@@ -388,6 +399,18 @@ def github_projects_faults() -> list[Fault]:
                 response=FakeResponse(502, raw=HTML_PAGE, headers=HTML), **each_query
             ),
             succeeds=True,
+        ),
+        # GitHub's primary quota: HTTP 200 with a RATE_LIMITED error (API-NOTES §C.1).
+        Fault(
+            name="200_rate_limited",
+            injection=Injection(response=graphql_rate_limited(), **each_query),
+            succeeds=True,
+        ),
+        Fault(
+            name="200_rate_limited_always",
+            injection=Injection(response=graphql_rate_limited(), times=None, **graphql),
+            succeeds=False,
+            error_says=("rate limit",),
         ),
         *body_faults(path="/graphql", method="POST"),
         Fault(
