@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,13 @@ from sprintsync.config import (
 from sprintsync.errors import ConfigError
 from sprintsync.http import RunBudget, build_client
 from sprintsync.sinks.base import Sink
+from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
+from sprintsync.sinks.github_comment import GitHubCommentSink, github_headers
 from sprintsync.sources.base import Source
+from sprintsync.sources.github_projects import GitHubProjectsSource
+from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
+from sprintsync.state import SnapshotStore
 
 log = structlog.get_logger("sprintsync.wiring")
 
@@ -88,7 +94,7 @@ def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> N
             )
 
 
-def confluence_deployment(sink: ConfluenceSinkConfig) -> str | None:
+def confluence_deployment(sink: ConfluenceSinkConfig) -> Literal["cloud", "datacenter"] | None:
     """The configured deployment; a *.atlassian.net host is Cloud; else detected at run time."""
     if sink.deployment:
         return sink.deployment
@@ -189,7 +195,6 @@ async def build_source(
 
 
 async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
-    from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource  # noqa: PLC0415
 
     secrets = wiring.secrets
     cloud = is_jira_cloud(source)
@@ -213,17 +218,8 @@ async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
 async def _github_source(
     source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
 ) -> Source:
-    from sprintsync.sinks.github_comment import github_headers  # noqa: PLC0415
-    from sprintsync.sources.github_projects import GitHubProjectsSource  # noqa: PLC0415
-    from sprintsync.state import SnapshotStore  # noqa: PLC0415
 
-    token = wiring.secrets.github_token
-    client = await open_client(
-        wiring,
-        service="GitHub",
-        base_url=source.api_url,
-        headers=github_headers(token.get_secret_value() if token else ""),
-    )
+    client = await _github_client(wiring, api_url=source.api_url)
     return GitHubProjectsSource(
         client,
         owner=source.owner,
@@ -254,7 +250,6 @@ async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
 
 
 async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
-    from sprintsync.sinks.confluence import ConfluenceSink  # noqa: PLC0415
 
     secrets = wiring.secrets
     auth, headers = atlassian_auth(
@@ -269,28 +264,31 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
         auth=auth,
         headers=headers,
     )
-    deployment = confluence_deployment(sink)
     return ConfluenceSink(
         client,
         space=sink.space,
         title=sink.title,
         parent=sink.parent,
-        deployment="cloud" if deployment == "cloud" else "datacenter" if deployment else None,
+        deployment=confluence_deployment(sink),
     )
 
 
 async def _github_comment_sink(
     sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring
 ) -> Sink:
-    from sprintsync.sinks.github_comment import GitHubCommentSink, github_headers  # noqa: PLC0415
 
-    token = wiring.secrets.github_token
-    client = await open_client(
-        wiring,
-        service="GitHub",
-        base_url=sink.api_url,
-        headers=github_headers(token.get_secret_value() if token else ""),
-    )
+    client = await _github_client(wiring, api_url=sink.api_url)
     return GitHubCommentSink(
         client, repo=sink.repo, issue=sink.issue, team=team.name, mode=sink.mode
+    )
+
+
+async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
+    """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
+    token = wiring.secrets.github_token
+    return await open_client(
+        wiring,
+        service="GitHub",
+        base_url=api_url,
+        headers=github_headers(token.get_secret_value() if token else ""),
     )
