@@ -4,7 +4,8 @@ import re
 from datetime import date
 
 from sprintsync.domain import Totals
-from sprintsync.sinks.actions import (
+from sprintsync.sinks.base import PublishResult, RenderedReport
+from sprintsync.sinks.github.actions import (
     SUMMARY_LIMIT_BYTES,
     append_step_summary,
     build_outputs,
@@ -14,7 +15,6 @@ from sprintsync.sinks.actions import (
     report_to_actions,
     write_outputs,
 )
-from sprintsync.sinks.base import PublishResult, RenderedReport
 
 TOTALS = Totals(
     committed=75,

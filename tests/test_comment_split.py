@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sprintsync.sinks.comment_split import build_blocks, split_markdown
+from sprintsync.sinks.github.split import build_blocks, split_markdown
 
 LIMIT = 400
 # Blocks stay under LIMIT (6 rows of at most 40 characters), so no block needs cutting here;

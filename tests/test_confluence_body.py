@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sprintsync.sinks.confluence_body import (
+from sprintsync.sinks.confluence.body import (
     build_page_body,
     content_hash,
     normalise,

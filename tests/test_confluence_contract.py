@@ -13,7 +13,7 @@ from spec_schema import errors, request_schema, response_schema
 from sprintsync.errors import PublishError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sinks.confluence import ConfluenceSink
-from sprintsync.sinks.confluence_body import build_page_body
+from sprintsync.sinks.confluence.body import build_page_body
 
 CLOUD = "https://acme.atlassian.net/wiki"
 DC = "https://confluence.acme.com"

@@ -15,8 +15,8 @@ from report.sprint5_data import AS_OF, CUTOFF, sprint_data
 from sprintsync.app import TeamJob, run_team
 from sprintsync.domain import SprintData
 from sprintsync.http import RetryPolicy, RunBudget, build_client
-from sprintsync.sinks.comment_split import build_blocks
-from sprintsync.sinks.github_comment import GitHubCommentSink, github_headers
+from sprintsync.sinks.github.comment import GitHubCommentSink, github_headers
+from sprintsync.sinks.github.split import build_blocks
 
 HOSTILE = "@octocat | <b>x</b> #1"
 

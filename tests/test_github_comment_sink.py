@@ -17,13 +17,13 @@ from fakes.server import RunningServer
 from sprintsync.errors import PublishError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sinks.base import RenderedReport
-from sprintsync.sinks.comment_split import GITHUB_BODY_LIMIT, PART_LIMIT, build_blocks
-from sprintsync.sinks.github_comment import (
+from sprintsync.sinks.github.comment import (
     GitHubCommentSink,
     build_bodies,
     github_headers,
     parse_marker,
 )
+from sprintsync.sinks.github.split import GITHUB_BODY_LIMIT, PART_LIMIT, build_blocks
 
 REPO = "acme/shop"
 ISSUE = 42

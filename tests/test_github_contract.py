@@ -17,7 +17,7 @@ from fakes.github_payloads import (
 from sprintsync.domain import WorkState
 from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
-from sprintsync.sources.github_projects import GitHubProjectsSource
+from sprintsync.sources.github.source import GitHubProjectsSource
 from sprintsync.state import SnapshotStore
 
 API = "https://api.github.com"

@@ -11,8 +11,8 @@ from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.ledger import build_ledger
 from sprintsync.report.json_report import to_json_data
 from sprintsync.report.view import build_report_view
-from sprintsync.sources.github_projects import GitHubProjectsSource
-from sprintsync.sources.github_queries import ORGANIZATION_ITEMS
+from sprintsync.sources.github.queries import ORGANIZATION_ITEMS
+from sprintsync.sources.github.source import GitHubProjectsSource
 from sprintsync.state import SnapshotStore
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,8 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from sprintsync.domain import WorkState
-from sprintsync.sources.github_history import HistoryRules, build_histories, to_work_state
-from sprintsync.state import Snapshot, SnapshotItem
+from sprintsync.domain import Snapshot, SnapshotItem, WorkState
+from sprintsync.sources.github.history import HistoryRules, build_histories, to_work_state
 
 START = datetime(2026, 11, 16, tzinfo=UTC)
 RULES = HistoryRules(iteration_id="it7", start=START, done=("Done",), in_progress=("In Progress",))

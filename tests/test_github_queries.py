@@ -3,9 +3,9 @@ import re
 import pytest
 
 from fakes.github_graphql import schema_errors
-from sprintsync.sources import github_queries
-from sprintsync.sources.github_graphql import graphql_endpoint
-from sprintsync.sources.github_queries import ALL_QUERIES, ITEMS_BY_OWNER_KIND
+from sprintsync.sources.github import queries as github_queries
+from sprintsync.sources.github.graphql import graphql_endpoint
+from sprintsync.sources.github.queries import ALL_QUERIES, ITEMS_BY_OWNER_KIND
 
 
 def module_documents():

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sprintsync.errors import ConfigError
-from sprintsync.sources.github_wire import Iteration, select_iteration, to_current_item, to_sprint
+from sprintsync.sources.github.wire import Iteration, select_iteration, to_current_item, to_sprint
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

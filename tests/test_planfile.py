@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from sprintsync.app import check_plan_matches
 from sprintsync.errors import ConfigError
-from sprintsync.planfile import check_plan_matches, load_plan
+from sprintsync.planfile import load_plan
 
 EXAMPLE_PLAN = Path(__file__).parents[1] / "config" / "plans" / "sprint-5.yaml"
 

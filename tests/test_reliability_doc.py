@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from sprintsync.config import HttpConfig
-from sprintsync.http_errors import DEFAULT_HINTS
+from sprintsync.http.errors import DEFAULT_HINTS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "reliability.md"
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sprintsync.domain import SnapshotItem
 from sprintsync.errors import StateError
-from sprintsync.state import RunLock, SnapshotItem, SnapshotStore
+from sprintsync.state import RunLock, SnapshotStore
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
@@ -130,7 +131,8 @@ def test_concurrent_processes_never_duplicate_or_corrupt(tmp_path):
     code = f"""
         from datetime import datetime, timedelta, UTC
         from pathlib import Path
-        from sprintsync.state import SnapshotItem, SnapshotStore
+        from sprintsync.domain import SnapshotItem
+        from sprintsync.state import SnapshotStore
         store = SnapshotStore(Path({str(path)!r}))
         t0 = datetime(2026, 11, 20, 7, tzinfo=UTC)
         for hours in range(6):
@@ -157,7 +159,8 @@ def test_killed_transaction_leaves_the_store_consistent(tmp_path):
         import os
         from datetime import datetime, UTC
         from pathlib import Path
-        from sprintsync.state import SnapshotItem, SnapshotStore
+        from sprintsync.domain import SnapshotItem
+        from sprintsync.state import SnapshotStore
         t0 = datetime(2026, 11, 21, 7, tzinfo=UTC)
         def items():
             yield SnapshotItem(item_id="PVTI_1", content_key="k", title="t", iteration_id="it7",

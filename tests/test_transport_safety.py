@@ -7,7 +7,7 @@ from structlog.testing import capture_logs
 from fakes.server import FakeRequest, FakeResponse, serve
 from sprintsync.errors import ConfigError
 from sprintsync.http import RetryingTransport, RetryPolicy, RunBudget, build_client
-from sprintsync.wiring import check_url
+from sprintsync.preflight import check_url
 
 CONFIG = Path("/etc/sprintsync/config.yaml")
 

@@ -13,7 +13,6 @@ import structlog
 from sprintsync.domain import Plan, Totals
 from sprintsync.errors import ConfigError
 from sprintsync.ledger import build_ledger
-from sprintsync.planfile import check_plan_matches
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
@@ -114,6 +113,16 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         totals=ledger.totals,
         report=report,
         published=published,
+    )
+
+
+def check_plan_matches(plan: Plan, *, plan_path: Path, sprint_id: str, sprint_name: str) -> None:
+    """Refuse a plan written for another sprint (the plan's `sprint` is an id or a name)."""
+    if plan.sprint in {sprint_id, sprint_name}:
+        return
+    raise ConfigError(
+        f"{plan_path}: sprint: the plan is for sprint {plan.sprint!r}, but the tracker's sprint "
+        f"is {sprint_name!r} (id {sprint_id}); point the team's `plan` at this sprint's plan"
     )
 
 

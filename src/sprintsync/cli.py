@@ -1,4 +1,4 @@
-"""Composition root: argv -> settings -> logging -> clients -> adapters -> app -> exit code."""
+"""The command line: argv -> options -> dispatch -> exit code (objects are built in compose)."""
 
 from __future__ import annotations
 
@@ -6,47 +6,18 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 import traceback
-from contextlib import AsyncExitStack
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
-
-import structlog
 
 from sprintsync import __version__
-from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
-from sprintsync.config import (
-    ConfluenceSinkConfig,
-    FileSinkConfig,
-    LoadedConfig,
-    Secrets,
-    SinkConfig,
-    TeamConfig,
-    environment,
-    load_secrets,
-    load_settings,
-)
-from sprintsync.domain import Plan
-from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError, SprintsyncError, exit_code_for
-from sprintsync.http import RetryPolicy, RunBudget
+from sprintsync.compose import RunOptions, run_teams
+from sprintsync.config import Secrets, load_secrets, load_settings
+from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
-from sprintsync.sinks.actions import report_to_actions
-from sprintsync.state import RunLock
-from sprintsync.wiring import (
-    Wiring,
-    build_sinks,
-    build_source,
-    check_credentials,
-    check_url,
-)
-
-log = structlog.get_logger("sprintsync.cli")
+from sprintsync.preflight import check_credentials, check_teams_offline, refuse_future_as_of
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,7 +103,7 @@ def _basic_pairs(secrets: Secrets) -> list[str]:
 
 def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> int:
     if args.command == "demo":
-        from sprintsync.demo_run import run_demo  # noqa: PLC0415 - only the demo needs its data
+        from sprintsync.demo.run import run_demo  # noqa: PLC0415 - only the demo needs its data
 
         print(asyncio.run(run_demo(out_dir=args.out)), file=stdout, end="")
         return EXIT_OK
@@ -142,8 +113,7 @@ def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> 
         return EXIT_OK
     teams = [loaded.team(args.team)] if getattr(args, "team", None) else list(loaded.settings.teams)
     plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
-    for team in teams:
-        _check_team_offline(team, loaded)
+    check_teams_offline(loaded, teams)
     if args.command == "check":
         print(
             f"{loaded.path}: OK ({len(teams)} team(s), {len(plans)} plan(s))",
@@ -153,118 +123,6 @@ def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> 
     for team in teams:
         check_credentials(team, secrets, config_path=loaded.path)
     now = args.now or datetime.now(UTC)
-    _refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
+    refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
     options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
-    return asyncio.run(_run_teams(options, loaded, teams, secrets=secrets, now=now, stdout=stdout))
-
-
-def _refuse_future_as_of(
-    as_of: date | None, *, now: datetime, loaded: LoadedConfig, teams: list[TeamConfig]
-) -> None:
-    if as_of is None:
-        return
-    latest = max(now.astimezone(loaded.timezone_of(team)).date() for team in teams)
-    if as_of > latest:
-        raise ConfigError(f"--as-of {as_of} is in the future (today is {latest})")
-
-
-def _check_team_offline(team: TeamConfig, loaded: LoadedConfig) -> None:
-    allow = loaded.settings.http.allow_insecure_http
-    index = loaded.settings.teams.index(team)
-    urls = [(f"teams[{index}].source.url", getattr(team.source, "url", None))]
-    urls.append((f"teams[{index}].source.api_url", getattr(team.source, "api_url", None)))
-    for number, sink in enumerate(team.publish):
-        urls.append((f"teams[{index}].publish[{number}].url", getattr(sink, "url", None)))
-        urls.append((f"teams[{index}].publish[{number}].api_url", getattr(sink, "api_url", None)))
-    for key, url in urls:
-        if url:
-            check_url(url, key=key, config_path=loaded.path, allow_insecure=allow)
-
-
-def _wants_storage(sink: SinkConfig) -> bool:
-    if isinstance(sink, ConfluenceSinkConfig):
-        return True
-    return isinstance(sink, FileSinkConfig) and sink.path.lower().endswith(".xhtml")
-
-
-def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tuple[datetime, date]:
-    """SEMANTICS §1: --as-of D is the end of day D in the team's zone, never later than now."""
-    if as_of is None:
-        return now, now.astimezone(timezone).date()
-    end_of_day = datetime.combine(as_of + timedelta(days=1), clock_time(), tzinfo=timezone)
-    end_of_day -= timedelta(microseconds=1)
-    return min(end_of_day, now), as_of
-
-
-@dataclass(frozen=True, kw_only=True)
-class RunOptions:
-    """What `sprintsync run` asked for, once parsed and validated."""
-
-    dry_run: bool
-    as_of: date | None
-    plans: dict[str, Plan]  # team name -> its validated plan
-
-
-async def _run_teams(
-    args: RunOptions,
-    loaded: LoadedConfig,
-    teams: list[TeamConfig],
-    *,
-    secrets: Secrets,
-    now: datetime,
-    stdout: TextIO,
-) -> int:
-    http = loaded.settings.http
-    policy = RetryPolicy(**http.model_dump(exclude={"allow_insecure_http"}))
-    budget = RunBudget(policy=policy)
-    worst = EXIT_OK
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(loaded=loaded, secrets=secrets, budget=budget, now=now, stack=stack)
-        for team in teams:
-            started, requests_before = time.monotonic(), budget.requests
-            try:
-                outcome = await _run_one(team, wiring, args=args)
-            except SprintsyncError as error:
-                if len(teams) == 1:
-                    raise
-                log.error("team.failed", team=team.name, error=str(error))  # noqa: TRY400 - no traceback
-                worst = max(worst, exit_code_for(error))
-                continue
-            if args.dry_run:
-                print(outcome.report.markdown, file=stdout, end="")
-            else:
-                report_to_actions(outcome.report, outcome.published, env=environment())
-            log_summary(
-                outcome,
-                dry_run=args.dry_run,
-                requests=budget.requests - requests_before,
-                seconds=time.monotonic() - started,
-            )
-    return worst
-
-
-async def _run_one(team: TeamConfig, wiring: Wiring, *, args: RunOptions) -> TeamOutcome:
-    timezone = wiring.loaded.timezone_of(team)
-    cutoff, as_of = cutoff_for(now=wiring.now, as_of=args.as_of, timezone=timezone)
-    plan_path = wiring.loaded.resolve(team.plan) if team.plan else None
-    job = TeamJob(
-        team=team.name,
-        source=await build_source(team, wiring, timezone=timezone),
-        sinks=await build_sinks(team, wiring),
-        plan=args.plans.get(team.name),
-        plan_path=plan_path,
-        timezone=timezone,
-        cutoff=cutoff,
-        as_of=as_of,
-        count_subtasks=bool(getattr(team.source, "count_subtasks", False)),
-        template_dir=wiring.loaded.resolve(wiring.loaded.settings.templates)
-        if wiring.loaded.settings.templates
-        else None,
-        needs_storage=any(_wants_storage(sink) for sink in team.publish),
-        jira_server_id=next(
-            (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
-        ),
-    )
-    lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
-    with RunLock(lock_path, team=team.name):
-        return await run_team(job, dry_run=args.dry_run)
+    return asyncio.run(run_teams(options, loaded, teams, secrets=secrets, now=now, stdout=stdout))

@@ -246,3 +246,28 @@ class Reconciliation:
     points_mismatch: tuple[PointsMismatch, ...] = ()
     date_mismatch: tuple[DateMismatch, ...] = ()
     item_of_issue: dict[str, str] = field(default_factory=dict)  # issue key -> plan item id
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotItem:
+    """One project item as a run saw it; `completed` = closed as completed or merged."""
+
+    item_id: str
+    content_key: str  # "acme/shop#123", or the draft issue's id
+    title: str
+    iteration_id: str | None
+    points: float | None
+    status: str | None
+    closed: bool
+    completed: bool
+    closed_at: datetime | None
+    created_at: datetime
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every item a run stored for one iteration, at the run's time."""
+
+    taken_at: datetime
+    items: tuple[SnapshotItem, ...]

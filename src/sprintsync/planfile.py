@@ -129,13 +129,3 @@ def to_plan(model: PlanModel) -> Plan:
             for item in model.items
         ),
     )
-
-
-def check_plan_matches(plan: Plan, *, plan_path: Path, sprint_id: str, sprint_name: str) -> None:
-    """Refuse a plan written for another sprint (the plan's `sprint` is an id or a name)."""
-    if plan.sprint in {sprint_id, sprint_name}:
-        return
-    raise ConfigError(
-        f"{plan_path}: sprint: the plan is for sprint {plan.sprint!r}, but the tracker's sprint "
-        f"is {sprint_name!r} (id {sprint_id}); point the team's `plan` at this sprint's plan"
-    )

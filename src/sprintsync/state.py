@@ -7,12 +7,12 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from sprintsync.domain import Snapshot, SnapshotItem
 from sprintsync.errors import StateError
 
 SCHEMA_VERSION = 1
@@ -48,31 +48,6 @@ _ITEM_COLUMNS = (
     "item_id, content_key, title, iteration_id, points, status, closed, completed, "
     "closed_at, created_at, url"
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class SnapshotItem:
-    """One project item as a run saw it; `completed` = closed as completed or merged."""
-
-    item_id: str
-    content_key: str  # "acme/shop#123", or the draft issue's id
-    title: str
-    iteration_id: str | None
-    points: float | None
-    status: str | None
-    closed: bool
-    completed: bool
-    closed_at: datetime | None
-    created_at: datetime
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Every item a run stored for one iteration, at the run's time."""
-
-    taken_at: datetime
-    items: tuple[SnapshotItem, ...]
 
 
 def _to_text(moment: datetime) -> str:

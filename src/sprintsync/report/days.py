@@ -107,7 +107,7 @@ def build_trend(
     return "Steady"
 
 
-def build_days(context: DayContext, reported: tuple[DayFigures, ...]) -> tuple[DayView, ...]:
+def build_day_views(context: DayContext, reported: tuple[DayFigures, ...]) -> tuple[DayView, ...]:
     """One DayView per reported day, numbered from 1."""
     views: list[DayView] = []
     previous: float | None = None

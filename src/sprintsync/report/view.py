@@ -95,7 +95,7 @@ def build_report_view(
         working_days=working_days,
     )
     reported = tuple(f for f in ledger.days if _is_reported(f))
-    days = day_rules.build_days(context, reported)
+    days = day_rules.build_day_views(context, reported)
     return ReportView(
         team=team,
         as_of=as_of,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import httpx
 import structlog
 
 from sprintsync.errors import ConfigError, UpstreamError
-from sprintsync.http import IDEMPOTENT, send_json
+from sprintsync.http import IDEMPOTENT, PageGuard, send_json
 from sprintsync.sources.jira.changelog import histories_by_issue
 
 log = structlog.get_logger("sprintsync.jira")
@@ -96,15 +97,18 @@ class BaseJiraApi(abc.ABC):
         """Every sprint of the board, following `isLast`, else `total` (Cloud omits it, A.5.1)."""
         sprints: list[JSON] = []
         path = f"/rest/agile/1.0/board/{self._board}/sprint"
+        guard = PageGuard(
+            repeated=lambda _first: UpstreamError(
+                f"Jira returned the same sprints twice for board {self._board} "
+                f"(startAt={len(sprints)} ignored); stopped instead of looping",
+                service=SERVICE,
+            )
+        )
         while True:
             page = await self._fetch_sprint_page(path, start_at=len(sprints))
             values = page.get("values") or []
-            if values and values[0] in sprints:
-                raise UpstreamError(
-                    f"Jira returned the same sprints twice for board {self._board} "
-                    f"(startAt={len(sprints)} ignored); stopped instead of looping",
-                    service=SERVICE,
-                )
+            if values:  # a page that starts with a sprint already read ignored startAt
+                guard.check(json.dumps(values[0], sort_keys=True))
             sprints.extend(values)
             log.debug("jira.page_fetched", endpoint="sprints", items=len(values))
             if _is_last(page, seen=len(sprints)) or not values:
@@ -185,7 +189,13 @@ class JiraApi(BaseJiraApi):
     async def _follow_tokens(self, path: str, body: JSON, *, what: str) -> list[JSON]:
         """Pages until `isLast` or no token; a token seen twice is refused (it would loop)."""
         pages: list[JSON] = []
-        seen: set[str] = set()
+        guard = PageGuard(
+            repeated=lambda _token: UpstreamError(
+                f"Jira returned the same nextPageToken twice for {what}; "
+                f"stopped after {len(pages)} pages instead of looping",
+                service=SERVICE,
+            )
+        )
         while True:
             page = await self._post(path, body, what=what, not_found=CLOUD_ONLY)
             pages.append(page)
@@ -193,13 +203,7 @@ class JiraApi(BaseJiraApi):
             log.debug("jira.page_fetched", what=what, page=len(pages), last=not token)
             if page.get("isLast") is True or not token:
                 return pages
-            if token in seen:
-                raise UpstreamError(
-                    f"Jira returned the same nextPageToken twice for {what}; "
-                    f"stopped after {len(pages)} pages instead of looping",
-                    service=SERVICE,
-                )
-            seen.add(str(token))
+            guard.check(str(token))
             body = {**body, "nextPageToken": token}
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import structlog
 
 from sprintsync.errors import UpstreamError
+from sprintsync.http import PageGuard
 from sprintsync.sources.jira.api import JSON, SERVICE, BaseJiraApi, to_object
 
 log = structlog.get_logger("sprintsync.jira")
@@ -31,7 +32,14 @@ async def follow_offsets(fetch: PageFetch, *, key: str, what: str) -> list[JSON]
     answers another `startAt` than asked, is refused instead of looped over.
     """
     items: list[JSON] = []
+    guard = PageGuard(
+        repeated=lambda start: UpstreamError(
+            f"Jira answered {what} twice at startAt={start}; stopped instead of looping",
+            service=SERVICE,
+        )
+    )
     while True:
+        guard.check(len(items))
         page = await fetch(len(items))
         batch = page.get(key) or []
         total = page.get("total")

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sprintsync.domain import DayFigures, IssueLedger, Outcome, WorkState
-from sprintsync.ledger_window import SeenIssue, Window, entries, last_move_into_done
+from sprintsync.ledger.window import SeenIssue, Window, entries, last_move_into_done
 from sprintsync.points import difference, to_decimal, to_points, total
 
 Pair = tuple[SeenIssue, IssueLedger]
 Completion = tuple[datetime, str, float]  # last move into Done, key, final estimate
 
 
-def build_days(
+def build_day_figures(
     pairs: Sequence[Pair],
     *,
     window: Window,
@@ -113,7 +113,7 @@ def _open_points(seen: SeenIssue, end: datetime) -> float:
 
 
 def _burndown_points(seen: SeenIssue, stays: tuple[datetime, ...], end: datetime) -> float:
-    """What the issue counts in the burndown's scope just before `end` (see `build_days`).
+    """What the issue counts in the burndown's scope just before `end` (see `build_day_figures`).
 
     `stays` are the moments its stays in the sprint began (`entries`, in order), computed once
     per issue.

@@ -8,7 +8,7 @@ import httpx
 import structlog
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, to_page
+from sprintsync.sinks.confluence.api import SERVICE, Page, call, link_guard, next_link, to_page
 
 log = structlog.get_logger("sprintsync.sinks.confluence")
 
@@ -55,7 +55,7 @@ class CloudPageApi:
             "body-format": "storage",
         }
         url: str | httpx.URL = PAGES_PATH
-        seen: set[str] = set()
+        guard = link_guard()
         while True:
             body = await call(
                 self._client, "GET", url, what=f"the search for page {title!r}", params=params
@@ -63,7 +63,7 @@ class CloudPageApi:
             for result in body.get("results") or []:
                 if result.get("title") == title:
                     return to_page(result)
-            following = next_link(body, seen)
+            following = next_link(body, guard)
             if following is None:
                 return None
             # `_links.next` is host-relative and already holds `/wiki` and every parameter.

@@ -11,56 +11,20 @@ Every wait comes out of the run's `RunBudget`; when it would overrun, the last a
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import structlog
-from httpx._utils import get_environment_proxies  # httpx's own trust_env reading of *_PROXY
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from sprintsync import __version__
-from sprintsync.http_budget import RetryPolicy, RunBudget
-from sprintsync.http_errors import (
-    DEFAULT_HINTS,
-    GAVE_UP,
-    check_response,
-    describe_error_body,
-    json_body,
-    request_id,
-    transport_error,
-)
-from sprintsync.ratelimit import (
-    is_secondary_rate_limit,
-    parse_rate_limit_reset,
-    parse_retry_after,
-    server_wait,
-)
-
-__all__ = [
-    "DEFAULT_HINTS",
-    "IDEMPOTENT",
-    "RetryPolicy",
-    "RetryingTransport",
-    "RunBudget",
-    "build_client",
-    "check_response",
-    "describe_error_body",
-    "gather_all",
-    "json_body",
-    "parse_rate_limit_reset",
-    "parse_retry_after",
-    "request_id",
-    "send_json",
-    "server_wait",
-]
+from sprintsync.http.budget import RunBudget
+from sprintsync.http.errors import GAVE_UP
+from sprintsync.http.ratelimit import is_secondary_rate_limit, server_wait
 
 log = structlog.get_logger("sprintsync.http")
 
-USER_AGENT = f"sprintsync/{__version__} (+https://github.com/sprintsync/sprintsync)"
 # Answers that mean "the server did not act": safe to send again whatever the method.
 NOT_ACTED_STATUSES = frozenset({429, 503})
 # Gateway failures: the server behind may have acted, so only resendable requests retry.
@@ -226,78 +190,3 @@ class RetryingTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self._inner.aclose()
-
-
-def _proxy_mounts(service: str, budget: RunBudget) -> dict[str, httpx.AsyncBaseTransport | None]:
-    # httpx ignores HTTP(S)_PROXY/NO_PROXY once a transport is passed in (trust_env applies to
-    # its own default transport only), so mount a proxied transport per *_PROXY like httpx does.
-    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
-    for pattern, proxy in get_environment_proxies().items():
-        inner = None if proxy is None else httpx.AsyncHTTPTransport(proxy=proxy, retries=0)
-        mounts[pattern] = (
-            None if inner is None else RetryingTransport(inner, service=service, budget=budget)
-        )
-    return mounts
-
-
-def build_client(
-    *,
-    service: str,
-    base_url: str,
-    budget: RunBudget,
-    headers: Mapping[str, str] | None = None,
-    auth: httpx.Auth | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` for one service, every request under the retry policy.
-
-    TLS verification stays on and proxy variables are honoured; `transport` is the test seam.
-    """
-    policy = budget.policy
-    timeout = httpx.Timeout(policy.timeout_seconds, connect=min(10.0, policy.timeout_seconds))
-    mounts = _proxy_mounts(service, budget) if transport is None else {}
-    inner = transport or httpx.AsyncHTTPTransport(retries=0)
-    return httpx.AsyncClient(
-        base_url=base_url,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
-        auth=auth,
-        timeout=timeout,
-        transport=RetryingTransport(inner, service=service, budget=budget),
-        mounts=mounts,
-        follow_redirects=False,
-    )
-
-
-async def send_json(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str,
-    *,
-    service: str,
-    what: str,
-    hints: Mapping[int, str] | None = None,
-    **kwargs: Any,  # noqa: ANN401 - passed through to httpx
-) -> Any:  # noqa: ANN401 - JSON
-    """Send one request and return its JSON, every failure an `UpstreamError`."""
-    try:
-        response = await client.request(method, url, **kwargs)
-    except httpx.TransportError as error:
-        request = client.build_request(method, url, extensions=kwargs.get("extensions"))
-        raise transport_error(
-            error, service=service, what=what, resendable=may_resend(request)
-        ) from None
-    check_response(response, service=service, what=what, hints=hints)
-    return json_body(response, service=service, what=what)
-
-
-async def gather_all(*requests: Awaitable[Any]) -> list[Any]:
-    """Await every request, then raise the first failure (none is left running, unlike gather).
-
-    A bare `asyncio.gather` raises at the first failure while its siblings still run; the run
-    then closes the client under them and their sockets are left for the garbage collector.
-    """
-    results = await asyncio.gather(*requests, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results

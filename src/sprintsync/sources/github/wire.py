@@ -7,9 +7,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sprintsync.domain import Sprint
+from sprintsync.domain import SnapshotItem, Sprint
 from sprintsync.errors import ConfigError
-from sprintsync.state import SnapshotItem
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence_api import SERVICE, Page, call, next_link, to_page
+from sprintsync.sinks.confluence.api import SERVICE, Page, call, link_guard, next_link, to_page
 
 # API-NOTES §B.2: paths relative to the Data Center base URL (the client's base_url).
 CONTENT_PATH = "rest/api/content"
@@ -30,7 +30,7 @@ class DataCenterPageApi:
             "expand": EXPAND,
         }
         url: str | httpx.URL = CONTENT_PATH
-        seen: set[str] = set()
+        guard = link_guard()
         while True:
             try:
                 body = await call(
@@ -48,7 +48,7 @@ class DataCenterPageApi:
             for result in body.get("results") or []:
                 if result.get("title") == title:
                     return to_page(result)
-            following = next_link(body, seen)
+            following = next_link(body, guard)
             if following is None:
                 return None
             # v1 `_links.next` is relative to the base URL (context path included in `base`).

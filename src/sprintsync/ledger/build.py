@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sprintsync.domain import IssueLedger, Ledger, Outcome, SprintData, Totals, WorkState
-from sprintsync.ledger_days import build_days
-from sprintsync.ledger_window import (
+from sprintsync.ledger.days import build_day_figures
+from sprintsync.ledger.window import (
     SeenIssue,
     Window,
     build_window,
@@ -37,7 +37,7 @@ def build_ledger(
     within [t0, T] are dropped (§2); sub-tasks are left out of every figure and listed in
     `excluded_subtasks` unless `count_subtasks` (§1). `Ledger.issues` keeps the source's order;
     `Ledger.cutoff` is T. Point sums are exact to six decimals (see `sprintsync.points`).
-    Per-day figures, scope change and the ideal line: `sprintsync.ledger_days`.
+    Per-day figures, scope change and the ideal line: `sprintsync.ledger.days`.
     Raises ValueError when `cutoff` is naive or T is before the sprint's start.
     """
     window = build_window(data.sprint, cutoff=cutoff, tz=timezone)
@@ -48,7 +48,7 @@ def build_ledger(
     verdicts = tuple(build_issue_ledger(item, window) for item in counted)
     totals = build_totals(verdicts)
     planned_end = data.sprint.end or window.cutoff
-    days = build_days(
+    days = build_day_figures(
         tuple(zip(counted, verdicts, strict=True)),
         window=window,
         committed=totals.committed,

@@ -1,20 +1,20 @@
-"""Builds clients, sources and sinks from validated settings (part of the composition root)."""
+"""The one composition root: settings -> clients -> adapters -> jobs -> app, for a run."""
 
 from __future__ import annotations
 
-import ipaddress
+import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
 from pydantic import SecretStr
 
+from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
@@ -25,21 +25,36 @@ from sprintsync.config import (
     Secrets,
     SinkConfig,
     TeamConfig,
+    environment,
 )
-from sprintsync.errors import ConfigError
-from sprintsync.http import RunBudget, build_client
+from sprintsync.domain import Plan
+from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
+from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.preflight import (
+    confluence_base_url,
+    confluence_deployment,
+    confluence_uses_pat,
+    is_jira_cloud,
+)
 from sprintsync.sinks.base import Sink
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
-from sprintsync.sinks.github_comment import GitHubCommentSink, github_headers
+from sprintsync.sinks.github import GitHubCommentSink, github_headers, report_to_actions
 from sprintsync.sources.base import Source
-from sprintsync.sources.github_projects import GitHubProjectsSource
+from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
-from sprintsync.state import SnapshotStore
+from sprintsync.state import RunLock, SnapshotStore
 
-log = structlog.get_logger("sprintsync.wiring")
+log = structlog.get_logger("sprintsync.compose")
 
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+@dataclass(frozen=True, kw_only=True)
+class RunOptions:
+    """What `sprintsync run` asked for, once parsed and validated."""
+
+    dry_run: bool
+    as_of: date | None
+    plans: dict[str, Plan]  # team name -> its validated plan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,104 +67,6 @@ class Wiring:
     now: datetime
     stack: AsyncExitStack
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
-
-
-def is_jira_cloud(source: JiraSourceConfig) -> bool:
-    """Cloud unless configured otherwise; a *.atlassian.net host is always Cloud."""
-    if source.deployment:
-        return source.deployment == "cloud"
-    return (urlsplit(source.url).hostname or "").endswith(".atlassian.net")
-
-
-def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) -> None:
-    """Fail before any request when a credential the team needs is not in the environment."""
-    where = f"{config_path}: team {team.name!r}"
-    source = team.source
-    if isinstance(source, JiraSourceConfig):
-        if is_jira_cloud(source):
-            _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
-            _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
-        else:
-            _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, "Jira Data Center (Bearer)")
-    if isinstance(source, GitHubSourceConfig):
-        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
-    for sink in team.publish:
-        _check_sink_credentials(sink, secrets, where)
-
-
-def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> None:
-    if isinstance(sink, GitHubCommentSinkConfig):
-        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
-    if isinstance(sink, ConfluenceSinkConfig):
-        if confluence_uses_pat(sink, secrets):
-            _require(secrets.confluence_pat, "SPRINTSYNC_CONFLUENCE_PAT", where, "Confluence DC")
-        else:
-            email = secrets.confluence_email or secrets.jira_email
-            token = secrets.confluence_token or secrets.jira_token
-            _require(
-                email, "SPRINTSYNC_CONFLUENCE_EMAIL (or SPRINTSYNC_JIRA_EMAIL)", where, "Confluence"
-            )
-            _require(
-                token, "SPRINTSYNC_CONFLUENCE_TOKEN (or SPRINTSYNC_JIRA_TOKEN)", where, "Confluence"
-            )
-
-
-def confluence_deployment(sink: ConfluenceSinkConfig) -> Literal["cloud", "datacenter"] | None:
-    """The configured deployment; a *.atlassian.net host is Cloud; else detected at run time."""
-    if sink.deployment:
-        return sink.deployment
-    return "cloud" if (urlsplit(sink.url).hostname or "").endswith(".atlassian.net") else None
-
-
-def confluence_uses_pat(sink: ConfluenceSinkConfig, secrets: Secrets) -> bool:
-    """Data Center takes a PAT; an undetected host uses one when only a PAT is set."""
-    deployment = confluence_deployment(sink)
-    if deployment is None:
-        return secrets.confluence_pat is not None and not (
-            secrets.confluence_token or secrets.jira_token
-        )
-    return deployment == "datacenter"
-
-
-def confluence_base_url(sink: ConfluenceSinkConfig) -> str:
-    """Confluence Cloud lives under /wiki; accept the site URL without it."""
-    url = sink.url.rstrip("/")
-    parts = urlsplit(url)
-    if (parts.hostname or "").endswith(".atlassian.net") and not parts.path.endswith("/wiki"):
-        return f"{url}/wiki"
-    return url
-
-
-def _require(value: object, variable: str, where: str, purpose: str) -> None:
-    if not value:
-        raise ConfigError(f"{where}: {variable} is not set; it is needed to reach {purpose}")
-
-
-def check_url(url: str, *, key: str, config_path: Path, allow_insecure: bool) -> None:
-    """HTTPS only, except for loopback addresses or an explicit, logged opt-out."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and parts.hostname:
-        if _is_loopback(parts.hostname):
-            return
-        if allow_insecure:
-            log.warning("http.insecure_opt_out", key=key, host=parts.hostname)
-            return
-        raise ConfigError(
-            f"{config_path}: {key}: expected an https:// URL, got {url!r} "
-            "(plain http is allowed only to loopback, or with http.allow_insecure_http: true)"
-        )
-    raise ConfigError(f"{config_path}: {key}: expected an https:// URL, got {url!r}")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def atlassian_auth(
@@ -181,7 +98,7 @@ async def open_client(
     return await wiring.stack.enter_async_context(client)
 
 
-async def build_source(
+async def open_source(
     team: TeamConfig,
     wiring: Wiring,
     *,
@@ -236,7 +153,7 @@ async def _github_source(
     )
 
 
-async def build_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
+async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
     """The team's destinations, in the order the config lists them."""
     sinks: list[Sink] = []
     for sink in team.publish:
@@ -292,3 +209,87 @@ async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
         base_url=api_url,
         headers=github_headers(token.get_secret_value() if token else ""),
     )
+
+
+def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tuple[datetime, date]:
+    """SEMANTICS §1: --as-of D is the end of day D in the team's zone, never later than now."""
+    if as_of is None:
+        return now, now.astimezone(timezone).date()
+    end_of_day = datetime.combine(as_of + timedelta(days=1), clock_time(), tzinfo=timezone)
+    end_of_day -= timedelta(microseconds=1)
+    return min(end_of_day, now), as_of
+
+
+def _wants_storage(sink: SinkConfig) -> bool:
+    if isinstance(sink, ConfluenceSinkConfig):
+        return True
+    return isinstance(sink, FileSinkConfig) and sink.path.lower().endswith(".xhtml")
+
+
+async def run_teams(
+    options: RunOptions,
+    loaded: LoadedConfig,
+    teams: list[TeamConfig],
+    *,
+    secrets: Secrets,
+    now: datetime,
+    stdout: TextIO,
+) -> int:
+    """Every team's report, one after another; one team's failure never stops the others."""
+    http = loaded.settings.http
+    policy = RetryPolicy(**http.model_dump(exclude={"allow_insecure_http"}))
+    budget = RunBudget(policy=policy)
+    worst = EXIT_OK
+    async with AsyncExitStack() as stack:
+        wiring = Wiring(loaded=loaded, secrets=secrets, budget=budget, now=now, stack=stack)
+        for team in teams:
+            started, requests_before = time.monotonic(), budget.requests
+            try:
+                outcome = await _run_one(team, wiring, options=options)
+            except SprintsyncError as error:
+                if len(teams) == 1:
+                    raise
+                log.error("team.failed", team=team.name, error=str(error))  # noqa: TRY400 - no traceback
+                worst = max(worst, exit_code_for(error))
+                continue
+            if options.dry_run:
+                print(outcome.report.markdown, file=stdout, end="")
+            else:
+                report_to_actions(outcome.report, outcome.published, env=environment())
+            log_summary(
+                outcome,
+                dry_run=options.dry_run,
+                requests=budget.requests - requests_before,
+                seconds=time.monotonic() - started,
+            )
+    return worst
+
+
+async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamJob:
+    """The team's job: its source and sinks opened, its plan, clock and outputs decided."""
+    timezone = wiring.loaded.timezone_of(team)
+    cutoff, as_of = cutoff_for(now=wiring.now, as_of=options.as_of, timezone=timezone)
+    templates = wiring.loaded.settings.templates
+    return TeamJob(
+        team=team.name,
+        source=await open_source(team, wiring, timezone=timezone),
+        sinks=await open_sinks(team, wiring),
+        plan=options.plans.get(team.name),
+        plan_path=wiring.loaded.resolve(team.plan) if team.plan else None,
+        timezone=timezone,
+        cutoff=cutoff,
+        as_of=as_of,
+        count_subtasks=bool(getattr(team.source, "count_subtasks", False)),
+        template_dir=wiring.loaded.resolve(templates) if templates else None,
+        needs_storage=any(_wants_storage(sink) for sink in team.publish),
+        jira_server_id=next(
+            (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
+        ),
+    )
+
+
+async def _run_one(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamOutcome:
+    job = await build_job(team, wiring, options=options)
+    lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
+    with RunLock(lock_path, team=team.name):
+        return await run_team(job, dry_run=options.dry_run)

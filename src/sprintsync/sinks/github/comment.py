@@ -10,11 +10,11 @@ import httpx
 import structlog
 
 from sprintsync.errors import PublishError, UpstreamError
-from sprintsync.http import check_response, json_body
+from sprintsync.http import PageGuard, check_response, json_body
 from sprintsync.sinks.base import PublishResult, RenderedReport
-from sprintsync.sinks.comment_split import PART_LIMIT, split_markdown
+from sprintsync.sinks.github.split import PART_LIMIT, split_markdown
 
-log = structlog.get_logger("sprintsync.sinks.github_comment")
+log = structlog.get_logger("sprintsync.sinks.github.comment")
 
 SERVICE = "GitHub"
 API_VERSION = "2022-11-28"  # API-NOTES §C.2
@@ -146,13 +146,14 @@ class GitHubCommentSink:
         url: str | None = f"{self._issue_path}/comments"
         params: dict[str, int] | None = {"per_page": PER_PAGE}
         comments: list[dict[str, Any]] = []
-        seen: set[str] = set()
+        guard = PageGuard(
+            repeated=lambda _url: PublishError(
+                f"GitHub repeated a comments page for {self.destination}", service=SERVICE
+            ),
+            max_pages=MAX_PAGES,
+        )
         while url is not None:
-            if url in seen or len(seen) >= MAX_PAGES:
-                raise PublishError(
-                    f"GitHub repeated a comments page for {self.destination}", service=SERVICE
-                )
-            seen.add(url)
+            guard.check(url)
             response = await self._send("GET", url, what="listing comments", params=params)
             page = json_body(response, service=SERVICE, what="listing comments")
             if not isinstance(page, list):

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sprintsync.domain import Timeline, TrackedIssue, WorkState
-from sprintsync.state import Snapshot, SnapshotItem
+from sprintsync.domain import Snapshot, SnapshotItem, Timeline, TrackedIssue, WorkState
 
 # Consecutive snapshots further apart than this are reported as a gap (a skipped day).
 GAP = timedelta(hours=36)

@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 import httpx
 
 from sprintsync.errors import PublishError, UpstreamError
-from sprintsync.http import check_response, describe_error_body, json_body, request_id
+from sprintsync.http import PageGuard, check_response, describe_error_body, json_body, request_id
 
 SERVICE = "confluence"
 Deployment = Literal["cloud", "datacenter"]
@@ -109,17 +109,22 @@ def _is_conflict(response: httpx.Response) -> bool:
     return response.status_code == 400 and "already exists" in describe_error_body(response)
 
 
-def next_link(body: Mapping[str, Any], seen: set[str]) -> str | None:
-    """The `_links.next` of a list page; a repeated link is refused (it would loop forever)."""
+def link_guard() -> PageGuard:
+    """The paging guard of one page listing: a repeated `_links.next` would loop forever."""
+    return PageGuard(
+        repeated=lambda link: PublishError(
+            f"{SERVICE} repeated the pagination link {link!r}; stopping", service=SERVICE
+        )
+    )
+
+
+def next_link(body: Mapping[str, Any], guard: PageGuard) -> str | None:
+    """The `_links.next` of a list page, accepted by `guard` (a repeated link is refused)."""
     links = body.get("_links") or {}
     following = links.get("next") if isinstance(links, Mapping) else None
     if not following:
         return None
-    if following in seen:
-        raise PublishError(
-            f"{SERVICE} repeated the pagination link {following!r}; stopping", service=SERVICE
-        )
-    seen.add(following)
+    guard.check(str(following))
     return str(following)
 
 

@@ -7,7 +7,7 @@ import structlog
 
 from sprintsync.errors import PublishError
 from sprintsync.sinks.base import PublishResult, RenderedReport
-from sprintsync.sinks.confluence_api import (
+from sprintsync.sinks.confluence.api import (
     SERVICE,
     Deployment,
     Page,
@@ -16,9 +16,9 @@ from sprintsync.sinks.confluence_api import (
     WriteUnknownError,
     call,
 )
-from sprintsync.sinks.confluence_body import build_page_body, same_report
-from sprintsync.sinks.confluence_cloud import SPACES_PATH, CloudPageApi
-from sprintsync.sinks.confluence_dc import DataCenterPageApi
+from sprintsync.sinks.confluence.body import build_page_body, same_report
+from sprintsync.sinks.confluence.cloud import SPACES_PATH, CloudPageApi
+from sprintsync.sinks.confluence.dc import DataCenterPageApi
 
 log = structlog.get_logger("sprintsync.sinks.confluence")
 

@@ -14,7 +14,8 @@ import structlog
 
 from sprintsync.domain import SprintData, TrackedIssue
 from sprintsync.errors import UpstreamError
-from sprintsync.sources.github_graphql import (
+from sprintsync.http import PageGuard
+from sprintsync.sources.github.graphql import (
     SERVICE,
     TOKEN_KINDS,
     GraphQLAnswer,
@@ -22,9 +23,9 @@ from sprintsync.sources.github_graphql import (
     describe_errors,
     error_types,
 )
-from sprintsync.sources.github_history import HistoryRules, build_histories
-from sprintsync.sources.github_queries import ITEMS_BY_OWNER_KIND, PROJECT_FIELDS
-from sprintsync.sources.github_wire import (
+from sprintsync.sources.github.history import HistoryRules, build_histories
+from sprintsync.sources.github.queries import ITEMS_BY_OWNER_KIND, PROJECT_FIELDS
+from sprintsync.sources.github.wire import (
     CurrentItem,
     Iteration,
     ProjectInfo,
@@ -140,6 +141,12 @@ class GitHubProjectsSource:
         """Every item of the project (all iterations: a moved item must still be seen)."""
         items: list[CurrentItem] = []
         after: str | None = None
+        guard = PageGuard(
+            repeated=lambda cursor: UpstreamError(
+                f"{self._where}: GitHub repeated the items cursor {cursor!r}", service=SERVICE
+            )
+        )
+        guard.check(after)  # the first page; a missing next cursor would ask for it again
         while True:
             page = await self._items_page(owner_kind, after)
             items += [to_current_item(node) for node in page["nodes"]]
@@ -147,10 +154,7 @@ class GitHubProjectsSource:
             cursor = page["pageInfo"]["endCursor"]
             if not page["pageInfo"]["hasNextPage"]:
                 return items
-            if not cursor or cursor == after:
-                raise UpstreamError(
-                    f"{self._where}: GitHub repeated the items cursor {cursor!r}", service=SERVICE
-                )
+            guard.check(cursor or None)
             after = cursor
 
     async def _items_page(self, owner_kind: str, after: str | None) -> dict[str, Any]:

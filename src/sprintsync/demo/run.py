@@ -1,0 +1,77 @@
+"""`sprintsync demo`: the real pipeline (compose, Jira source, ledger, report) over recordings."""
+
+from __future__ import annotations
+
+import time
+from contextlib import AsyncExitStack
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr
+
+from sprintsync.app import log_summary, run_team
+from sprintsync.compose import RunOptions, Wiring, build_job
+from sprintsync.config import (
+    FileSinkConfig,
+    HttpConfig,
+    JiraSourceConfig,
+    LoadedConfig,
+    Secrets,
+    Settings,
+    StateConfig,
+    TeamConfig,
+)
+from sprintsync.demo import DEMO_BASE_URL, DEMO_BOARD, DEMO_TIMEZONE, demo_transport
+from sprintsync.http import RetryPolicy, RunBudget
+from sprintsync.planfile import load_plan
+
+DEMO_ZONE = ZoneInfo(DEMO_TIMEZONE)
+DEMO_NOW = datetime(2025, 1, 25, 20, 0, tzinfo=DEMO_ZONE)  # the evening of day 2
+DEMO_FILES = ("sprint-5.md", "sprint-5.json", "sprint-5.xhtml")
+
+
+def demo_config(out_dir: Path) -> LoadedConfig:
+    """The demo team as a config would describe it (never read from the environment)."""
+    team = TeamConfig(
+        name="demo",
+        timezone=DEMO_TIMEZONE,
+        source=JiraSourceConfig(type="jira", url=DEMO_BASE_URL, board=DEMO_BOARD),
+        publish=tuple(FileSinkConfig(type="file", path=str(out_dir / name)) for name in DEMO_FILES),
+    )
+    settings = Settings.model_construct(
+        timezone=DEMO_TIMEZONE,
+        templates=None,
+        http=HttpConfig(),
+        state=StateConfig(),
+        teams=(team,),
+    )
+    return LoadedConfig(path=Path("sprintsync-demo.yaml"), settings=settings)
+
+
+async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
+    """Write the demo's Markdown, JSON and Confluence storage files; return the Markdown."""
+    plan_file = resources.files("sprintsync.demo").joinpath("sprint-5-plan.yaml")
+    with resources.as_file(plan_file) as plan_path:
+        plan = load_plan(plan_path)
+    loaded = demo_config(out_dir)
+    secrets = Secrets.model_construct(jira_email="demo@example.com", jira_token=SecretStr("demo"))
+    budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
+    options = RunOptions(dry_run=False, as_of=None, plans={"demo": plan})
+    started = time.monotonic()
+    async with AsyncExitStack() as stack:
+        wiring = Wiring(
+            loaded=loaded,
+            secrets=secrets,
+            budget=budget,
+            now=now,
+            stack=stack,
+            transport=demo_transport(),
+        )
+        job = await build_job(loaded.settings.teams[0], wiring, options=options)
+        outcome = await run_team(job)
+    log_summary(
+        outcome, dry_run=False, requests=budget.requests, seconds=time.monotonic() - started
+    )
+    return outcome.report.markdown

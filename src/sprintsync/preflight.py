@@ -1,0 +1,156 @@
+"""Offline checks before any request: URLs, credentials and the deployment they imply."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import structlog
+
+from sprintsync.config import (
+    ConfluenceSinkConfig,
+    GitHubCommentSinkConfig,
+    GitHubSourceConfig,
+    JiraSourceConfig,
+    LoadedConfig,
+    Secrets,
+    SinkConfig,
+    TeamConfig,
+)
+from sprintsync.errors import ConfigError
+
+log = structlog.get_logger("sprintsync.preflight")
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def check_teams_offline(loaded: LoadedConfig, teams: list[TeamConfig]) -> None:
+    """Every URL of every team is HTTPS (or loopback, or an explicit opt-out)."""
+    for team in teams:
+        check_team_urls(team, loaded)
+
+
+def check_team_urls(team: TeamConfig, loaded: LoadedConfig) -> None:
+    """The team's source and destination URLs pass `check_url`, each named by its key."""
+    allow = loaded.settings.http.allow_insecure_http
+    index = loaded.settings.teams.index(team)
+    urls = [(f"teams[{index}].source.url", getattr(team.source, "url", None))]
+    urls.append((f"teams[{index}].source.api_url", getattr(team.source, "api_url", None)))
+    for number, sink in enumerate(team.publish):
+        urls.append((f"teams[{index}].publish[{number}].url", getattr(sink, "url", None)))
+        urls.append((f"teams[{index}].publish[{number}].api_url", getattr(sink, "api_url", None)))
+    for key, url in urls:
+        if url:
+            check_url(url, key=key, config_path=loaded.path, allow_insecure=allow)
+
+
+def refuse_future_as_of(
+    as_of: date | None, *, now: datetime, loaded: LoadedConfig, teams: list[TeamConfig]
+) -> None:
+    """`--as-of` may not be later than today in any team's time zone."""
+    if as_of is None:
+        return
+    latest = max(now.astimezone(loaded.timezone_of(team)).date() for team in teams)
+    if as_of > latest:
+        raise ConfigError(f"--as-of {as_of} is in the future (today is {latest})")
+
+
+def is_jira_cloud(source: JiraSourceConfig) -> bool:
+    """Cloud unless configured otherwise; a *.atlassian.net host is always Cloud."""
+    if source.deployment:
+        return source.deployment == "cloud"
+    return (urlsplit(source.url).hostname or "").endswith(".atlassian.net")
+
+
+def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) -> None:
+    """Fail before any request when a credential the team needs is not in the environment."""
+    where = f"{config_path}: team {team.name!r}"
+    source = team.source
+    if isinstance(source, JiraSourceConfig):
+        if is_jira_cloud(source):
+            _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
+            _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
+        else:
+            _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, "Jira Data Center (Bearer)")
+    if isinstance(source, GitHubSourceConfig):
+        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
+    for sink in team.publish:
+        _check_sink_credentials(sink, secrets, where)
+
+
+def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> None:
+    if isinstance(sink, GitHubCommentSinkConfig):
+        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
+    if isinstance(sink, ConfluenceSinkConfig):
+        if confluence_uses_pat(sink, secrets):
+            _require(secrets.confluence_pat, "SPRINTSYNC_CONFLUENCE_PAT", where, "Confluence DC")
+        else:
+            email = secrets.confluence_email or secrets.jira_email
+            token = secrets.confluence_token or secrets.jira_token
+            _require(
+                email, "SPRINTSYNC_CONFLUENCE_EMAIL (or SPRINTSYNC_JIRA_EMAIL)", where, "Confluence"
+            )
+            _require(
+                token, "SPRINTSYNC_CONFLUENCE_TOKEN (or SPRINTSYNC_JIRA_TOKEN)", where, "Confluence"
+            )
+
+
+def confluence_deployment(sink: ConfluenceSinkConfig) -> Literal["cloud", "datacenter"] | None:
+    """The configured deployment; a *.atlassian.net host is Cloud; else detected at run time."""
+    if sink.deployment:
+        return sink.deployment
+    return "cloud" if (urlsplit(sink.url).hostname or "").endswith(".atlassian.net") else None
+
+
+def confluence_uses_pat(sink: ConfluenceSinkConfig, secrets: Secrets) -> bool:
+    """Data Center takes a PAT; an undetected host uses one when only a PAT is set."""
+    deployment = confluence_deployment(sink)
+    if deployment is None:
+        return secrets.confluence_pat is not None and not (
+            secrets.confluence_token or secrets.jira_token
+        )
+    return deployment == "datacenter"
+
+
+def confluence_base_url(sink: ConfluenceSinkConfig) -> str:
+    """Confluence Cloud lives under /wiki; accept the site URL without it."""
+    url = sink.url.rstrip("/")
+    parts = urlsplit(url)
+    if (parts.hostname or "").endswith(".atlassian.net") and not parts.path.endswith("/wiki"):
+        return f"{url}/wiki"
+    return url
+
+
+def _require(value: object, variable: str, where: str, purpose: str) -> None:
+    if not value:
+        raise ConfigError(f"{where}: {variable} is not set; it is needed to reach {purpose}")
+
+
+def check_url(url: str, *, key: str, config_path: Path, allow_insecure: bool) -> None:
+    """HTTPS only, except for loopback addresses or an explicit, logged opt-out."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname:
+        if _is_loopback(parts.hostname):
+            return
+        if allow_insecure:
+            log.warning("http.insecure_opt_out", key=key, host=parts.hostname)
+            return
+        raise ConfigError(
+            f"{config_path}: {key}: expected an https:// URL, got {url!r} "
+            "(plain http is allowed only to loopback, or with http.allow_insecure_http: true)"
+        )
+    raise ConfigError(f"{config_path}: {key}: expected an https:// URL, got {url!r}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
