@@ -8,9 +8,9 @@ import httpx
 
 from fakes.confluence import FakeConfluence
 from report import sprint5_data as s5
+from sprintsync.domain import RenderedReport
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.report.view import ReportView, build_report_view
-from sprintsync.sinks.base import RenderedReport
 from sprintsync.sinks.confluence import ConfluenceSink
 
 DAY1 = date(2025, 1, 24)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from sprintsync.domain import Plan, Totals
+from sprintsync.domain import Plan, PublishResult, RenderedReport, Sink, Source, Totals
 from sprintsync.errors import ConfigError
 from sprintsync.ledger import build_ledger
 from sprintsync.reconcile import reconcile
@@ -18,8 +18,6 @@ from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
 from sprintsync.report.storage import render_storage
 from sprintsync.report.view import build_report_view
-from sprintsync.sinks.base import PublishResult, RenderedReport, Sink
-from sprintsync.sources.base import Source
 
 log = structlog.get_logger("sprintsync.app")
 

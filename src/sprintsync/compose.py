@@ -27,7 +27,7 @@ from sprintsync.config import (
     TeamConfig,
     environment,
 )
-from sprintsync.domain import Plan
+from sprintsync.domain import Plan, Sink, Source
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.preflight import (
@@ -36,11 +36,9 @@ from sprintsync.preflight import (
     confluence_uses_pat,
     is_jira_cloud,
 )
-from sprintsync.sinks.base import Sink
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink, github_headers, report_to_actions
-from sprintsync.sources.base import Source
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.state import RunLock, SnapshotStore

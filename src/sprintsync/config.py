@@ -29,11 +29,13 @@ from sprintsync.errors import ConfigError
 _yaml_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("_yaml_data")
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A config or plan mapping: unknown keys are errors (a typo fails loudly), values frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class JiraSourceConfig(_Strict):
+class JiraSourceConfig(StrictModel):
     """`source: {type: jira}`: a Jira Cloud or Data Center board."""
 
     type: Literal["jira"]
@@ -46,7 +48,7 @@ class JiraSourceConfig(_Strict):
     estimation_field: str | None = None  # overrides the board's estimation field id
 
 
-class GitHubSourceConfig(_Strict):
+class GitHubSourceConfig(StrictModel):
     """`source: {type: github}`: a GitHub Projects (v2) board."""
 
     type: Literal["github"]
@@ -61,7 +63,7 @@ class GitHubSourceConfig(_Strict):
     api_url: str = "https://api.github.com"
 
 
-class FileSinkConfig(_Strict):
+class FileSinkConfig(StrictModel):
     """`publish: [{type: file}]`: Markdown (.md), status JSON (.json) or storage XHTML (.xhtml)."""
 
     type: Literal["file"]
@@ -75,7 +77,7 @@ class FileSinkConfig(_Strict):
         return value
 
 
-class ConfluenceSinkConfig(_Strict):
+class ConfluenceSinkConfig(StrictModel):
     """`publish: [{type: confluence}]`: one page per sprint, updated in place."""
 
     type: Literal["confluence"]
@@ -87,7 +89,7 @@ class ConfluenceSinkConfig(_Strict):
     jira_server_id: str | None = None  # application-link id for Jira macros; else plain links
 
 
-class GitHubCommentSinkConfig(_Strict):
+class GitHubCommentSinkConfig(StrictModel):
     """`publish: [{type: github_comment}]`: one sticky comment per team and sprint."""
 
     type: Literal["github_comment"]
@@ -103,7 +105,7 @@ SinkConfig = Annotated[
 ]
 
 
-class TeamConfig(_Strict):
+class TeamConfig(StrictModel):
     """One team: where its sprint comes from, its plan, and where its report goes."""
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -113,7 +115,7 @@ class TeamConfig(_Strict):
     publish: tuple[SinkConfig, ...] = ()
 
 
-class HttpConfig(_Strict):
+class HttpConfig(StrictModel):
     """`http:` the retry policy and the run's time budget (README: Retries)."""
 
     timeout_seconds: float = 30.0
@@ -125,7 +127,7 @@ class HttpConfig(_Strict):
     allow_insecure_http: bool = False  # plain http:// to a non-loopback host (logged)
 
 
-class StateConfig(_Strict):
+class StateConfig(StrictModel):
     """`state:` where snapshots (GitHub history) and run locks live."""
 
     path: str | None = None

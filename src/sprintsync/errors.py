@@ -4,6 +4,8 @@ SprintsyncError             exit 1   anything we did not foresee more precisely
 ├── ConfigError             exit 2   bad config, plan, CLI value or missing credential
 ├── UpstreamError           exit 3   a service answered badly or not at all
 │   └── PublishError        exit 3   a destination refused the report (nothing half-written)
+│       ├── WriteConflictError        a write refused as stale (409) or as a duplicate title
+│       └── WriteUnknownError         a write with no answer: it may or may not have happened
 └── StateError              exit 1   the local snapshot store or run lock could not be used
 """
 
@@ -43,6 +45,14 @@ class UpstreamError(SprintsyncError):
 
 class PublishError(UpstreamError):
     """A destination refused the report; the destination was left as it was."""
+
+
+class WriteConflictError(PublishError):
+    """A write was refused with 409 (stale version) or because the title exists already."""
+
+
+class WriteUnknownError(PublishError):
+    """A write got no answer: it may or may not have happened; look before writing again."""
 
 
 class StateError(SprintsyncError):

@@ -7,27 +7,23 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from sprintsync.config import describe_validation_error, read_yaml_mapping
+from sprintsync.config import StrictModel, describe_validation_error, read_yaml_mapping
 from sprintsync.domain import Plan, PlanBlocker, PlanDay, PlanItem
 from sprintsync.errors import ConfigError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BlockerModel(_Strict):
+class BlockerModel(StrictModel):
     """`days[].blockers[]`: a blocker the team noted, shown under Issues & Blockers."""
 
     text: str
     resolution: str | None = None
 
 
-class DayModel(_Strict):
+class DayModel(StrictModel):
     """`days[]`: the goal of one day, optional notes (Key Insights) and blockers."""
 
     date: dt.date
@@ -41,7 +37,7 @@ class DayModel(_Strict):
         return [value] if isinstance(value, str) else value
 
 
-class ItemModel(_Strict):
+class ItemModel(StrictModel):
     """`items[]`: a planned deliverable and the tracker issues (or label / epic) that carry it."""
 
     id: Annotated[str, Field(min_length=1)]
@@ -52,7 +48,7 @@ class ItemModel(_Strict):
     epic: str | None = None
 
 
-class PlanModel(_Strict):
+class PlanModel(StrictModel):
     """The plan file."""
 
     sprint: int | str

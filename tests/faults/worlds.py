@@ -18,7 +18,7 @@ from fakes.jira_dc_sample import sample_jira_dc
 from fakes.jira_sample import sample_jira
 from fakes.server import serve
 from faults.injector import Handler
-from test_github_end_to_end import board
+from github_helpers import board
 
 JIRA_EMAIL = "bot@example.com"
 JIRA_TOKEN = "api-token-123"

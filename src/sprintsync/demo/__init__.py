@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from sprintsync.domain import JSON
+
 DEMO_BASE_URL = "https://sprintsync-demo.atlassian.net"
 DEMO_BOARD = 42
 DEMO_SPRINT = 5
@@ -23,7 +25,7 @@ DEMO_TIMEZONE = "Europe/Berlin"
 
 
 @cache
-def _load(name: str) -> Any:  # noqa: ANN401 - JSON
+def _load(name: str) -> JSON:
     return json.loads(resources.files(__package__).joinpath("jira", name).read_text("utf-8"))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from sprintsync import __version__
+from sprintsync.domain import JSON
 from sprintsync.http.budget import RunBudget
 from sprintsync.http.errors import check_response, json_body, transport_error
 from sprintsync.http.proxies import environment_proxies
@@ -66,7 +67,7 @@ async def send_json(
     what: str,
     hints: Mapping[int, str] | None = None,
     **kwargs: Any,  # noqa: ANN401 - passed through to httpx
-) -> Any:  # noqa: ANN401 - JSON
+) -> JSON:
     """Send one request and return its JSON, every failure an `UpstreamError`."""
     try:
         response = await client.request(method, url, **kwargs)

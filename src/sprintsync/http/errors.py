@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 import httpx
 
+from sprintsync.domain import JSON
 from sprintsync.errors import UpstreamError
 
 REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
@@ -103,7 +103,7 @@ def check_response(
     raise UpstreamError(message, service=service, status=status, request_id=rid)
 
 
-def json_body(response: httpx.Response, *, service: str, what: str) -> Any:  # noqa: ANN401 - JSON
+def json_body(response: httpx.Response, *, service: str, what: str) -> JSON:
     """The response's JSON, or an `UpstreamError` quoting the content type and the first bytes."""
     try:
         return response.json()

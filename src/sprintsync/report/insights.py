@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sprintsync.domain import DayFigures, Outcome, PlanDay, Reconciliation
+from sprintsync.report.context import DayContext
 from sprintsync.report.text import (
     format_one_decimal,
     format_points,
@@ -13,9 +13,6 @@ from sprintsync.report.text import (
     long_date,
     working_days_between,
 )
-
-if TYPE_CHECKING:  # a cycle at run time: days.py builds insights
-    from sprintsync.report.days import DayContext
 
 
 def build_insights(

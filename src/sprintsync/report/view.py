@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from sprintsync.domain import DayFigures, Ledger, Outcome, Plan, Reconciliation, SprintData
 from sprintsync.report import days as day_rules
+from sprintsync.report.context import DayContext
 from sprintsync.report.model import (
     BlockerView,
     BurndownPoint,
@@ -87,7 +88,7 @@ def build_report_view(
     working_days: tuple[int, ...],
 ) -> ReportView:
     """Turn the ledger, the source data and the plan into the values the templates show."""
-    context = day_rules.DayContext.build(
+    context = DayContext.build(
         ledger=ledger,
         data=data,
         plan=plan,
@@ -139,7 +140,7 @@ def sprint_label(name: str) -> str:
     return stripped.strip() or name
 
 
-def _overview(ledger: Ledger, plan: Plan | None, context: day_rules.DayContext) -> OverviewView:
+def _overview(ledger: Ledger, plan: Plan | None, context: DayContext) -> OverviewView:
     totals = ledger.totals
     theme = plan.theme if plan is not None and plan.theme else ledger.sprint.goal
     changed = totals.added or totals.removed or totals.estimate_change
@@ -200,7 +201,7 @@ def _point(  # noqa: PLR0917 - a private row builder, called positionally in one
     )
 
 
-def _issue_view(ledger: Ledger, context: day_rules.DayContext, index: int) -> IssueView:
+def _issue_view(ledger: Ledger, context: DayContext, index: int) -> IssueView:
     issue = ledger.issues[index]
     tracked = context.tracked.get(issue.key)
     return IssueView(

@@ -6,8 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import PublishError
-from sprintsync.sinks.base import PublishResult, RenderedReport
 
 FORMATS = {".md": "markdown", ".json": "json_text", ".xhtml": "storage"}
 

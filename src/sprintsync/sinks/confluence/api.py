@@ -8,7 +8,8 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
-from sprintsync.errors import PublishError, UpstreamError
+from sprintsync.domain import JSON
+from sprintsync.errors import PublishError, UpstreamError, WriteConflictError, WriteUnknownError
 from sprintsync.http import PageGuard, check_response, describe_error_body, json_body, request_id
 
 SERVICE = "confluence"
@@ -32,14 +33,6 @@ class Page:
     version: int
     body: str
     url: str | None = None
-
-
-class WriteConflictError(PublishError):
-    """A write was refused with 409 (stale version) or because the title exists already."""
-
-
-class WriteUnknownError(PublishError):
-    """A write got no answer: it may or may not have happened; look before writing again."""
 
 
 class PageApi(Protocol):
@@ -69,7 +62,7 @@ async def call(
     *,
     what: str,
     **kwargs: Any,  # noqa: ANN401 - passed through to httpx
-) -> Any:  # noqa: ANN401 - JSON
+) -> JSON:
     """Send one request: its JSON, or a PublishError (a write: WriteConflictError/...Unknown)."""
     try:
         response = await client.request(method, url, **kwargs)

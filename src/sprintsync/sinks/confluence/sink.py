@@ -5,15 +5,13 @@ from __future__ import annotations
 import httpx
 import structlog
 
-from sprintsync.errors import PublishError
-from sprintsync.sinks.base import PublishResult, RenderedReport
+from sprintsync.domain import PublishResult, RenderedReport
+from sprintsync.errors import PublishError, WriteConflictError, WriteUnknownError
 from sprintsync.sinks.confluence.api import (
     SERVICE,
     Deployment,
     Page,
     PageApi,
-    WriteConflictError,
-    WriteUnknownError,
     call,
 )
 from sprintsync.sinks.confluence.body import build_page_body, same_report

@@ -6,8 +6,8 @@ import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import PublishError
-from sprintsync.sinks.base import PublishResult, RenderedReport
 
 # A step's summary may hold at most 1024 KiB; larger uploads are dropped (API-NOTES §C.3).
 SUMMARY_LIMIT_BYTES = 1024 * 1024

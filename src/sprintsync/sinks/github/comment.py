@@ -9,9 +9,9 @@ from typing import Any, Literal
 import httpx
 import structlog
 
+from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import PublishError, UpstreamError
 from sprintsync.http import PageGuard, check_response, json_body
-from sprintsync.sinks.base import PublishResult, RenderedReport
 from sprintsync.sinks.github.split import PART_LIMIT, split_markdown
 
 log = structlog.get_logger("sprintsync.sinks.github.comment")

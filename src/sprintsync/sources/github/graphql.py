@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import structlog
 
+from sprintsync.domain import JSON
 from sprintsync.errors import UpstreamError
 from sprintsync.http import IDEMPOTENT, check_response, json_body, parse_rate_limit_reset
 
@@ -129,7 +130,7 @@ class GraphQLClient:
         self._note_rate_limit(data.get("rateLimit"), what=what)
         return GraphQLAnswer(data=data, errors=errors)
 
-    def _note_rate_limit(self, value: Any, *, what: str) -> None:  # noqa: ANN401 - JSON
+    def _note_rate_limit(self, value: JSON, *, what: str) -> None:
         if not isinstance(value, dict):
             return
         log.info("github.rate_limit", what=what, **value)

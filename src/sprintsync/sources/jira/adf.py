@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sprintsync.domain import JSON
+
 RESULT_PREFIX = "Result:"
 # Block nodes whose text is separated from what follows by a line break.
 BLOCK_NODES = frozenset(
@@ -22,7 +24,7 @@ BLOCK_NODES = frozenset(
 )
 
 
-def to_plain_text(node: Any) -> str:  # noqa: ANN401 - ADF is JSON
+def to_plain_text(node: JSON) -> str:
     """Plain text of an ADF node: blocks on their own lines, inline nodes as their text."""
     return "\n".join(line.rstrip() for line in _text(node).strip().splitlines()).strip()
 
@@ -46,7 +48,7 @@ def _inline(node: dict[str, Any]) -> str | None:
     return result
 
 
-def _text(node: Any) -> str:  # noqa: ANN401 - ADF is JSON
+def _text(node: JSON) -> str:
     if not isinstance(node, dict):
         return ""
     inline = _inline(node)
@@ -60,7 +62,7 @@ def _text(node: Any) -> str:  # noqa: ANN401 - ADF is JSON
     return f"{text}\n" if kind in BLOCK_NODES else text
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:  # noqa: ANN401 - ADF is JSON
+def _walk(node: JSON) -> Iterator[dict[str, JSON]]:
     """Every node in document order (depth first)."""
     if not isinstance(node, dict):
         return
@@ -73,7 +75,7 @@ def _one_line(node: dict[str, Any]) -> str:
     return " ".join(to_plain_text(node).split())
 
 
-def build_details(document: Any) -> tuple[str, ...]:  # noqa: ANN401 - ADF is JSON
+def build_details(document: JSON) -> tuple[str, ...]:
     """The items of the first bullet list, as one line of plain text each."""
     for node in _walk(document):
         if node.get("type") == "bulletList":
@@ -82,7 +84,7 @@ def build_details(document: Any) -> tuple[str, ...]:  # noqa: ANN401 - ADF is JS
     return ()
 
 
-def build_result(document: Any) -> str | None:  # noqa: ANN401 - ADF is JSON
+def build_result(document: JSON) -> str | None:
     """The text after ``Result:`` in the first paragraph that starts with it."""
     for node in _walk(document):
         if node.get("type") == "paragraph":

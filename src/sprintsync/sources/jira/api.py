@@ -5,11 +5,11 @@ from __future__ import annotations
 import abc
 import json
 from collections.abc import Sequence
-from typing import Any
 
 import httpx
 import structlog
 
+from sprintsync.domain import JSON, JSONObject
 from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.http import IDEMPOTENT, PageGuard, send_json
 from sprintsync.sources.jira.changelog import histories_by_issue
@@ -37,8 +37,6 @@ CLOUD_ONLY = (
     "use the Data Center source)"
 )
 
-JSON = dict[str, Any]
-
 
 class BaseJiraApi(abc.ABC):
     """The calls Cloud and Data Center share (platform `myself`/`field`, Agile 1.0)."""
@@ -51,13 +49,13 @@ class BaseJiraApi(abc.ABC):
         self._board = board
 
     @abc.abstractmethod
-    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSONObject]:
         """Every issue matching `jql`, with `fields`."""
 
     @abc.abstractmethod
     async def fetch_histories(
-        self, issues: Sequence[JSON], field_ids: Sequence[str]
-    ) -> dict[str, list[JSON]]:
+        self, issues: Sequence[JSONObject], field_ids: Sequence[str]
+    ) -> dict[str, list[JSONObject]]:
         """Issue id -> its change histories (`{id, created, items}`), every page followed."""
 
     def _hints(self, not_found: str) -> dict[int, str]:
@@ -67,13 +65,13 @@ class BaseJiraApi(abc.ABC):
             404: not_found,
         }
 
-    async def _get(self, path: str, *, what: str, not_found: str, **params: Any) -> Any:  # noqa: ANN401 - JSON
+    async def _get(self, path: str, *, what: str, not_found: str, **params: JSON) -> JSON:
         hints = self._hints(not_found)
         return await send_json(
             self._client, "GET", path, service=SERVICE, what=what, hints=hints, params=params
         )
 
-    async def _post(self, path: str, body: JSON, *, what: str, not_found: str) -> JSON:
+    async def _post(self, path: str, body: JSONObject, *, what: str, not_found: str) -> JSONObject:
         page = await send_json(
             self._client,
             "POST",
@@ -86,16 +84,16 @@ class BaseJiraApi(abc.ABC):
         )
         return to_object(page, what=what)
 
-    async def fetch_myself(self) -> JSON:
+    async def fetch_myself(self) -> JSONObject:
         """`GET {platform}/myself`: 200 proves the credentials are not anonymous (A.0)."""
         me = await self._get(
             f"{self.platform}/myself", what="the credential check", not_found=self.auth_hint
         )
         return to_object(me, what="the credential check")
 
-    async def fetch_sprints(self) -> list[JSON]:
+    async def fetch_sprints(self) -> list[JSONObject]:
         """Every sprint of the board, following `isLast`, else `total` (Cloud omits it, A.5.1)."""
-        sprints: list[JSON] = []
+        sprints: list[JSONObject] = []
         path = f"/rest/agile/1.0/board/{self._board}/sprint"
         guard = PageGuard(
             repeated=lambda _first: UpstreamError(
@@ -114,7 +112,7 @@ class BaseJiraApi(abc.ABC):
             if _is_last(page, seen=len(sprints)) or not values:
                 return sprints
 
-    async def _fetch_sprint_page(self, path: str, *, start_at: int) -> JSON:
+    async def _fetch_sprint_page(self, path: str, *, start_at: int) -> JSONObject:
         not_found = f"board {self._board} not found or not visible"
         try:
             page = await self._get(
@@ -133,7 +131,7 @@ class BaseJiraApi(abc.ABC):
             raise
         return to_object(page, what=f"the sprints of board {self._board}")
 
-    async def fetch_board_config(self) -> JSON:
+    async def fetch_board_config(self) -> JSONObject:
         """`GET /rest/agile/1.0/board/{id}/configuration` (A.5.4)."""
         config = await self._get(
             f"/rest/agile/1.0/board/{self._board}/configuration",
@@ -142,7 +140,7 @@ class BaseJiraApi(abc.ABC):
         )
         return to_object(config, what=f"the configuration of board {self._board}")
 
-    async def fetch_fields(self) -> list[JSON]:
+    async def fetch_fields(self) -> list[JSONObject]:
         """`GET {platform}/field`: every field with its id, name and schema (A.3)."""
         fields = await self._get(
             f"{self.platform}/field", what="the field list", not_found="no field list"
@@ -155,22 +153,22 @@ class BaseJiraApi(abc.ABC):
 class JiraApi(BaseJiraApi):
     """Jira Cloud: the enhanced search and the bulk changelog fetch of REST v3."""
 
-    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSONObject]:
         """Every issue matching bounded `jql`, paginated by `nextPageToken` until `isLast` (A.1)."""
-        body: JSON = {"jql": jql, "fields": list(fields), "maxResults": SEARCH_PAGE_SIZE}
+        body: JSONObject = {"jql": jql, "fields": list(fields), "maxResults": SEARCH_PAGE_SIZE}
         what = f"the issue search {jql!r}"
         pages = await self._follow_tokens(SEARCH_PATH, body, what=what)
         return [issue for page in pages for issue in page.get("issues") or []]
 
     async def fetch_changelogs(
         self, issue_ids: Sequence[str], field_ids: Sequence[str]
-    ) -> list[JSON]:
+    ) -> list[JSONObject]:
         """Changelog pages of `issue_ids` for `field_ids` (bulkfetch, ≤1000 ids per request)."""
         unique_fields = list(dict.fromkeys(field_ids))[:MAX_BULK_FIELDS]
-        pages: list[JSON] = []
+        pages: list[JSONObject] = []
         for start in range(0, len(issue_ids), MAX_BULK_ISSUES):
             chunk = list(issue_ids[start : start + MAX_BULK_ISSUES])
-            body: JSON = {
+            body: JSONObject = {
                 "issueIdsOrKeys": chunk,
                 "fieldIds": unique_fields,
                 "maxResults": BULK_PAGE_SIZE,
@@ -180,15 +178,15 @@ class JiraApi(BaseJiraApi):
         return pages
 
     async def fetch_histories(
-        self, issues: Sequence[JSON], field_ids: Sequence[str]
-    ) -> dict[str, list[JSON]]:
+        self, issues: Sequence[JSONObject], field_ids: Sequence[str]
+    ) -> dict[str, list[JSONObject]]:
         """Issue id -> its histories of `field_ids`, from bulkfetch pages."""
         pages = await self.fetch_changelogs([str(i["id"]) for i in issues], field_ids)
         return histories_by_issue(pages)
 
-    async def _follow_tokens(self, path: str, body: JSON, *, what: str) -> list[JSON]:
+    async def _follow_tokens(self, path: str, body: JSONObject, *, what: str) -> list[JSONObject]:
         """Pages until `isLast` or no token; a token seen twice is refused (it would loop)."""
-        pages: list[JSON] = []
+        pages: list[JSONObject] = []
         guard = PageGuard(
             repeated=lambda _token: UpstreamError(
                 f"Jira returned the same nextPageToken twice for {what}; "
@@ -207,14 +205,14 @@ class JiraApi(BaseJiraApi):
             body = {**body, "nextPageToken": token}
 
 
-def to_object(value: Any, *, what: str) -> JSON:  # noqa: ANN401 - JSON
+def to_object(value: JSON, *, what: str) -> JSONObject:
     """`value` if it is a JSON object, else an UpstreamError naming `what`."""
     if not isinstance(value, dict):
         raise UpstreamError(f"Jira answered {what} with a non-object", service=SERVICE)
     return value
 
 
-def _is_last(page: JSON, *, seen: int) -> bool:
+def _is_last(page: JSONObject, *, seen: int) -> bool:
     """`isLast` when sent; else whether `total` is reached; a page with neither is the last."""
     last = page.get("isLast")
     if isinstance(last, bool):

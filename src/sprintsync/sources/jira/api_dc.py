@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 
+from sprintsync.domain import JSONObject
 from sprintsync.errors import UpstreamError
 from sprintsync.http import PageGuard
-from sprintsync.sources.jira.api import JSON, SERVICE, BaseJiraApi, to_object
+from sprintsync.sources.jira.api import SERVICE, BaseJiraApi, to_object
 
 log = structlog.get_logger("sprintsync.jira")
 
@@ -22,16 +23,16 @@ CHANGELOG_PAGE_SIZE = 100
 MAX_CONCURRENT_ISSUES = 4
 PAT_HINT = "check SPRINTSYNC_JIRA_PAT (a Jira Data Center personal access token, Bearer auth)"
 
-PageFetch = Callable[[int], Awaitable[JSON]]
+PageFetch = Callable[[int], Awaitable[JSONObject]]
 
 
-async def follow_offsets(fetch: PageFetch, *, key: str, what: str) -> list[JSON]:
+async def follow_offsets(fetch: PageFetch, *, key: str, what: str) -> list[JSONObject]:
     """Pages from `startAt` 0, `startAt += len(page[key])` until `startAt >= total`.
 
     The page size is never trusted (servers cap `maxResults`); a page that adds nothing, or
     answers another `startAt` than asked, is refused instead of looped over.
     """
-    items: list[JSON] = []
+    items: list[JSONObject] = []
     guard = PageGuard(
         repeated=lambda start: UpstreamError(
             f"Jira answered {what} twice at startAt={start}; stopped instead of looping",
@@ -67,12 +68,12 @@ class JiraDataCenterApi(BaseJiraApi):
     platform = DC_PLATFORM
     auth_hint = PAT_HINT
 
-    async def search(self, jql: str, fields: Sequence[str]) -> list[JSON]:
+    async def search(self, jql: str, fields: Sequence[str]) -> list[JSONObject]:
         """`POST /rest/api/2/search` pages `{startAt, maxResults, total, issues}` (A.9)."""
         what = f"the issue search {jql!r}"
 
-        async def page(start_at: int) -> JSON:
-            body: JSON = {
+        async def page(start_at: int) -> JSONObject:
+            body: JSONObject = {
                 "jql": jql,
                 "startAt": start_at,
                 "maxResults": SEARCH_PAGE_SIZE,
@@ -86,13 +87,13 @@ class JiraDataCenterApi(BaseJiraApi):
 
     async def fetch_histories(
         self,
-        issues: Sequence[JSON],
+        issues: Sequence[JSONObject],
         field_ids: Sequence[str],  # noqa: ARG002 - DC returns every field's history
-    ) -> dict[str, list[JSON]]:
+    ) -> dict[str, list[JSONObject]]:
         """Issue id -> every history, one issue at a time per slot (no bulkfetch on DC)."""
         gate = asyncio.Semaphore(MAX_CONCURRENT_ISSUES)
 
-        async def one(issue: JSON) -> list[JSON]:
+        async def one(issue: JSONObject) -> list[JSONObject]:
             async with gate:
                 return await self.fetch_issue_histories(str(issue["key"]))
 
@@ -103,7 +104,7 @@ class JiraDataCenterApi(BaseJiraApi):
             raise failed.exceptions[0] from None
         return {issue_id: task.result() for issue_id, task in tasks.items()}
 
-    async def fetch_issue_histories(self, key: str) -> list[JSON]:
+    async def fetch_issue_histories(self, key: str) -> list[JSONObject]:
         """`GET /rest/api/2/issue/{key}?expand=changelog`; the rest from `/changelog` if cut."""
         what = f"the changelog of {key}"
         issue = await self._get(
@@ -114,17 +115,17 @@ class JiraDataCenterApi(BaseJiraApi):
             fields="created",
         )
         changelog = to_object(issue, what=what).get("changelog") or {}
-        histories: list[JSON] = changelog.get("histories") or []
+        histories: list[JSONObject] = changelog.get("histories") or []
         total = changelog.get("total")
         if not isinstance(total, int) or total <= len(histories):
             return histories
         return await self._page_changelog(key, total=total, embedded=len(histories))
 
-    async def _page_changelog(self, key: str, *, total: int, embedded: int) -> list[JSON]:
+    async def _page_changelog(self, key: str, *, total: int, embedded: int) -> list[JSONObject]:
         path = f"{DC_PLATFORM}/issue/{key}/changelog"
         what = f"the changelog of {key}"
 
-        async def page(start_at: int) -> JSON:
+        async def page(start_at: int) -> JSONObject:
             found = await self._get(
                 path, what=what, not_found=path, startAt=start_at, maxResults=CHANGELOG_PAGE_SIZE
             )

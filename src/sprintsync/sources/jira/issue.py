@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sprintsync.domain import Timeline, TrackedIssue, WorkState
+from sprintsync.domain import JSON, Timeline, TrackedIssue, WorkState
 from sprintsync.sources.jira import adf, wiki
 from sprintsync.sources.jira.changelog import Change, Tracked, parse_points, sprint_ids
 from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time, to_sprint_ids
@@ -100,7 +100,7 @@ def build_timelines(
     return {"in_sprint": in_sprint, "state": state, "estimate": estimate, "flagged": flagged}
 
 
-def build_blocked_by(links: Any) -> tuple[str, ...]:  # noqa: ANN401 - JSON
+def build_blocked_by(links: JSON) -> tuple[str, ...]:
     """Keys of inward "Blocks" links ("is blocked by") whose status category is not done."""
     blockers = []
     for link in links or []:
@@ -115,7 +115,7 @@ def build_blocked_by(links: Any) -> tuple[str, ...]:  # noqa: ANN401 - JSON
     return tuple(blockers)
 
 
-def build_epic(parent: Any) -> str | None:  # noqa: ANN401 - JSON
+def build_epic(parent: JSON) -> str | None:
     """The parent's key when the parent is an Epic."""
     if not isinstance(parent, dict):
         return None
@@ -124,7 +124,7 @@ def build_epic(parent: Any) -> str | None:  # noqa: ANN401 - JSON
     return str(parent.get("key")) if is_epic else None
 
 
-def build_description(value: Any) -> tuple[tuple[str, ...], str | None]:  # noqa: ANN401 - JSON
+def build_description(value: JSON) -> tuple[tuple[str, ...], str | None]:
     """Details and result of a description: wiki markup (DC, a string) or ADF (Cloud v3)."""
     markup = wiki if isinstance(value, str) else adf
     return markup.build_details(value), markup.build_result(value)

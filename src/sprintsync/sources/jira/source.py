@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import httpx
 import structlog
 
-from sprintsync.domain import SprintData
+from sprintsync.domain import JSONObject, SprintData
 from sprintsync.http import gather_all
-from sprintsync.sources.jira.api import JSON, BaseJiraApi, JiraApi
+from sprintsync.sources.jira.api import BaseJiraApi, JiraApi
 from sprintsync.sources.jira.api_dc import JiraDataCenterApi
 from sprintsync.sources.jira.changelog import Change, mentions_sprint, to_changes
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
@@ -138,10 +138,10 @@ class JiraSource:
 
     async def _fetch_issues(
         self, config: BoardConfig, context: IssueContext, *, since: datetime
-    ) -> tuple[list[tuple[JSON, list[Change]]], tuple[str, ...]]:
+    ) -> tuple[list[tuple[JSONObject, list[Change]]], tuple[str, ...]]:
         fields = build_search_fields(context.fields)
         current = await self._api.search(build_sprint_jql(context.sprint_id), fields)
-        candidates: list[JSON] = []
+        candidates: list[JSONObject] = []
         notices: tuple[str, ...] = ()
         scope = build_removed_scope(config)
         if scope:

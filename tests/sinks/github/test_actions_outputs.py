@@ -3,8 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sprintsync.domain import Totals
-from sprintsync.sinks.base import PublishResult, RenderedReport
+from sprintsync.domain import PublishResult, RenderedReport, Totals
 from sprintsync.sinks.github.actions import (
     SUMMARY_LIMIT_BYTES,
     append_step_summary,

@@ -1,12 +1,20 @@
-"""What every destination receives and returns."""
+"""The ports the application drives: a tracker source and a destination sink (no I/O here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
-from sprintsync.domain import Totals
+from sprintsync.domain.model import SprintData, Totals
+
+
+class Source(Protocol):
+    """A tracker adapter: the sprint and every issue's history up to `cutoff`."""
+
+    async def fetch(self, *, cutoff: datetime) -> SprintData:
+        """Fetch the sprint and the histories of every issue that may belong to it."""
+        ...
 
 
 @dataclass(frozen=True, kw_only=True)

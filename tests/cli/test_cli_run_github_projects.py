@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from fakes.github_graphql import FakeGitHub, FakeItem
+from fakes.github_graphql import FakeGitHub, FakeItem, issue
 from fakes.server import serve
+from github_helpers import board, close, reopen
 from sprintsync.cli import main
-from test_github_end_to_end import board, close, issue, reopen
 
 CONFIG = """\
 timezone: Europe/Berlin

@@ -52,7 +52,7 @@ def ledger_of(run):
 
 
 @given(sprint_runs())
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 def test_scope_is_completed_plus_remaining(run):
     """§4: scope == completed + remaining, and every day's scope is cumulative + remaining."""
     ledger = ledger_of(run)
@@ -62,7 +62,7 @@ def test_scope_is_completed_plus_remaining(run):
 
 
 @given(sprint_runs())
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 def test_last_day_agrees_with_totals(run):
     """§5: the last day's cumulative and remaining equal the totals' completed and remaining."""
     ledger = ledger_of(run)
@@ -74,7 +74,7 @@ def test_last_day_agrees_with_totals(run):
 
 
 @given(sprint_runs())
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 def test_outcomes_partition_the_issues(run):
     """§3: each issue has one outcome; the outcome sums cover every issue still in the sprint."""
     ledger = ledger_of(run)
@@ -89,7 +89,7 @@ def test_outcomes_partition_the_issues(run):
 
 
 @given(sprint_runs())
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 def test_events_after_the_cut_off_change_nothing(run):
     """§1: dropping every change after T leaves the ledger as it was (replay)."""
     data, cutoff, subtasks = run
@@ -116,7 +116,7 @@ def test_events_after_the_cut_off_change_nothing(run):
 
 
 @given(sprint_runs())
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 def test_days_are_every_date_from_start_to_cut_off(run):
     """§5: one entry per calendar day, consecutive, from t0's date to T's date."""
     ledger = ledger_of(run)

@@ -14,9 +14,9 @@ from fakes.github_rest import (
     serve_github,
 )
 from fakes.server import RunningServer
+from sprintsync.domain import RenderedReport
 from sprintsync.errors import PublishError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
-from sprintsync.sinks.base import RenderedReport
 from sprintsync.sinks.github.comment import (
     GitHubCommentSink,
     build_bodies,

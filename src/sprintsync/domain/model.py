@@ -6,9 +6,13 @@ import bisect
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 T = TypeVar("T")
+
+# Parsed JSON from a service (wire data): checked and narrowed where it is read.
+JSON: TypeAlias = Any
+JSONObject: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True)

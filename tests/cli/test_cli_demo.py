@@ -5,7 +5,7 @@ import pytest
 
 from sprintsync.cli import main
 
-GOLDEN = Path(__file__).parent / "report" / "golden"
+GOLDEN = Path(__file__).parents[1] / "report" / "golden"
 
 
 def test_demo_prints_the_seed_report_and_writes_markdown_and_json(tmp_path, capsys):
