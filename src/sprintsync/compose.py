@@ -23,7 +23,6 @@ from sprintsync.config import (
     JiraSourceConfig,
     LoadedConfig,
     Secrets,
-    SinkConfig,
     TeamConfig,
     environment,
 )
@@ -218,7 +217,7 @@ def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tupl
     return min(end_of_day, now), as_of
 
 
-def _wants_storage(sink: SinkConfig) -> bool:
+def _wants_storage(sink: object) -> bool:
     if isinstance(sink, ConfluenceSinkConfig):
         return True
     return isinstance(sink, FileSinkConfig) and sink.path.lower().endswith(".xhtml")

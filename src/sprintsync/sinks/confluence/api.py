@@ -142,3 +142,39 @@ def to_page(raw: Mapping[str, Any], *, body: str | None = None) -> Page:
         body=storage if storage is not None else (body or ""),
         url=web_url(raw.get("_links")),
     )
+
+
+def find_titled(body: Mapping[str, Any], title: str) -> Page | None:
+    """The result of a list page whose title is exactly `title` (searches match loosely)."""
+    for result in body.get("results") or []:
+        if result.get("title") == title:
+            return to_page(result)
+    return None
+
+
+async def read_page(
+    client: httpx.AsyncClient, path: str, page_id: str, *, params: Mapping[str, str]
+) -> Page:
+    """`GET {path}/{id}`: the page's latest version with its storage body."""
+    body = await call(
+        client, "GET", f"{path}/{page_id}", what=f"the read of page {page_id}", params=params
+    )
+    return to_page(body)
+
+
+async def create_page_at(
+    client: httpx.AsyncClient, path: str, payload: Mapping[str, Any], *, title: str, body: str
+) -> Page:
+    """`POST {path}` of a new page; the answer (or `body`) becomes the Page."""
+    answer = await call(client, "POST", path, what=f"the creation of page {title!r}", json=payload)
+    return to_page(answer, body=body)
+
+
+async def update_page_at(
+    client: httpx.AsyncClient, path: str, page: Page, payload: Mapping[str, Any], *, body: str
+) -> Page:
+    """`PUT {path}/{id}` of the next version; the answer (or `body`) becomes the Page."""
+    answer = await call(
+        client, "PUT", f"{path}/{page.id}", what=f"the update of page {page.id}", json=payload
+    )
+    return to_page(answer, body=body)

@@ -8,7 +8,17 @@ import httpx
 import structlog
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence.api import SERVICE, Page, call, link_guard, next_link, to_page
+from sprintsync.sinks.confluence.api import (
+    SERVICE,
+    Page,
+    call,
+    create_page_at,
+    find_titled,
+    link_guard,
+    next_link,
+    read_page,
+    update_page_at,
+)
 
 log = structlog.get_logger("sprintsync.sinks.confluence")
 
@@ -60,9 +70,9 @@ class CloudPageApi:
             body = await call(
                 self._client, "GET", url, what=f"the search for page {title!r}", params=params
             )
-            for result in body.get("results") or []:
-                if result.get("title") == title:
-                    return to_page(result)
+            found = find_titled(body, title)
+            if found is not None:
+                return found
             following = next_link(body, guard)
             if following is None:
                 return None
@@ -72,14 +82,7 @@ class CloudPageApi:
 
     async def get_page(self, page_id: str) -> Page:
         """The page's latest version with its storage body."""
-        body = await call(
-            self._client,
-            "GET",
-            f"{PAGES_PATH}/{page_id}",
-            what=f"the read of page {page_id}",
-            params={"body-format": "storage"},
-        )
-        return to_page(body)
+        return await read_page(self._client, PAGES_PATH, page_id, params={"body-format": "storage"})
 
     async def create_page(self, *, title: str, body: str, parent: str | None) -> Page:
         """`POST /pages`: a current page in the space, under `parent` when given."""
@@ -91,10 +94,7 @@ class CloudPageApi:
         }
         if parent:
             payload["parentId"] = parent
-        answer = await call(
-            self._client, "POST", PAGES_PATH, what=f"the creation of page {title!r}", json=payload
-        )
-        return to_page(answer, body=body)
+        return await create_page_at(self._client, PAGES_PATH, payload, title=title, body=body)
 
     async def update_page(self, page: Page, *, body: str, message: str) -> Page:
         """`PUT /pages/{id}` with version current + 1 and a version message."""
@@ -105,11 +105,4 @@ class CloudPageApi:
             "body": {"representation": "storage", "value": body},
             "version": {"number": page.version + 1, "message": message},
         }
-        answer = await call(
-            self._client,
-            "PUT",
-            f"{PAGES_PATH}/{page.id}",
-            what=f"the update of page {page.id}",
-            json=payload,
-        )
-        return to_page(answer, body=body)
+        return await update_page_at(self._client, PAGES_PATH, page, payload, body=body)

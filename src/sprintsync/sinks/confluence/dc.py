@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from sprintsync.errors import PublishError
-from sprintsync.sinks.confluence.api import SERVICE, Page, call, link_guard, next_link, to_page
+from sprintsync.sinks.confluence import api
+from sprintsync.sinks.confluence.api import Page
 
 # API-NOTES §B.2: paths relative to the Data Center base URL (the client's base_url).
 CONTENT_PATH = "rest/api/content"
@@ -30,10 +31,10 @@ class DataCenterPageApi:
             "expand": EXPAND,
         }
         url: str | httpx.URL = CONTENT_PATH
-        guard = link_guard()
+        guard = api.link_guard()
         while True:
             try:
-                body = await call(
+                body = await api.call(
                     self._client, "GET", url, what=f"the search for page {title!r}", params=params
                 )
             except PublishError as error:
@@ -41,14 +42,14 @@ class DataCenterPageApi:
                     raise PublishError(
                         f"confluence space {self._space!r} was not found or is not visible to "
                         "these credentials (expected an existing space key, e.g. ENG)",
-                        service=SERVICE,
+                        service=api.SERVICE,
                         status=404,
                     ) from None
                 raise
-            for result in body.get("results") or []:
-                if result.get("title") == title:
-                    return to_page(result)
-            following = next_link(body, guard)
+            found = api.find_titled(body, title)
+            if found is not None:
+                return found
+            following = api.next_link(body, guard)
             if following is None:
                 return None
             # v1 `_links.next` is relative to the base URL (context path included in `base`).
@@ -56,14 +57,7 @@ class DataCenterPageApi:
 
     async def get_page(self, page_id: str) -> Page:
         """The page's latest version with its storage body."""
-        body = await call(
-            self._client,
-            "GET",
-            f"{CONTENT_PATH}/{page_id}",
-            what=f"the read of page {page_id}",
-            params={"expand": EXPAND},
-        )
-        return to_page(body)
+        return await api.read_page(self._client, CONTENT_PATH, page_id, params={"expand": EXPAND})
 
     async def create_page(self, *, title: str, body: str, parent: str | None) -> Page:
         """`POST /rest/api/content`: a page in the space, under `parent` when given."""
@@ -75,10 +69,7 @@ class DataCenterPageApi:
         }
         if parent:
             payload["ancestors"] = [{"id": parent}]
-        answer = await call(
-            self._client, "POST", CONTENT_PATH, what=f"the creation of page {title!r}", json=payload
-        )
-        return to_page(answer, body=body)
+        return await api.create_page_at(self._client, CONTENT_PATH, payload, title=title, body=body)
 
     async def update_page(self, page: Page, *, body: str, message: str) -> Page:
         """`PUT /rest/api/content/{id}` with version current + 1 and a version message."""
@@ -90,11 +81,4 @@ class DataCenterPageApi:
             "body": {"storage": {"value": body, "representation": "storage"}},
             "version": {"number": page.version + 1, "message": message},
         }
-        answer = await call(
-            self._client,
-            "PUT",
-            f"{CONTENT_PATH}/{page.id}",
-            what=f"the update of page {page.id}",
-            json=payload,
-        )
-        return to_page(answer, body=body)
+        return await api.update_page_at(self._client, CONTENT_PATH, page, payload, body=body)
