@@ -28,9 +28,24 @@ LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 
 def check_teams_offline(loaded: LoadedConfig, teams: list[TeamConfig]) -> None:
-    """Every URL of every team is HTTPS (or loopback, or an explicit opt-out)."""
+    """Every URL of every team is HTTPS (or loopback, or an explicit opt-out); keys agree."""
     for team in teams:
         check_team_urls(team, loaded)
+        check_jira_macros(team, loaded)
+
+
+def check_jira_macros(team: TeamConfig, loaded: LoadedConfig) -> None:
+    """`jira_server_id` makes Confluence show Jira issue macros: only a Jira source has those."""
+    if isinstance(team.source, JiraSourceConfig):
+        return
+    index = loaded.settings.teams.index(team)
+    for number, sink in enumerate(team.publish):
+        if isinstance(sink, ConfluenceSinkConfig) and sink.jira_server_id:
+            raise ConfigError(
+                f"{loaded.path}: teams[{index}].publish[{number}].jira_server_id: Jira issue "
+                f"macros need a Jira source, but team {team.name!r} reads GitHub Projects "
+                "(remove the key: issues are then plain links)"
+            )
 
 
 def check_team_urls(team: TeamConfig, loaded: LoadedConfig) -> None:
