@@ -6,9 +6,11 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from fakes.github_rest import BOT, account
 from fakes.server import FakeRequest, FakeResponse
 from faults.catalogue import READ_TIMEOUT_HTTP
 from faults.harness import clean_environment, run_args, write_config
@@ -139,3 +141,31 @@ def test_a_create_that_lands_after_the_timeout_is_adopted_not_duplicated(
     assert len(posts) == 2
     assert len(comments) == 1
     assert "github_comment.duplicates_removed" in err
+
+
+class PersonalTokenWorld(GitHubCommentWorld):
+    """The comment sink run with a PAT of alice's, `author: alice` in the team's config."""
+
+    def team(self, tmp_path: Path) -> dict[str, Any]:
+        """Board 7, one sticky comment on acme/web#42, written by alice."""
+        team = super().team(tmp_path)
+        team["publish"][0]["author"] = "alice"
+        return team
+
+
+def test_the_configured_author_is_whose_comment_is_edited(tmp_path, monkeypatch, capsys):
+    """`author: alice`: alice's earlier comment is edited; a bot's copy is left alone."""
+    world = PersonalTokenWorld()
+    world.github.author = account("alice")
+    marker = "<!-- sprintsync:report team=abc sprint=42 part=1 -->\n"
+    copy = world.github.seed("acme/web", 42, marker + "a bot's copy\n", author=BOT)
+    earlier = world.github.seed("acme/web", 42, marker + "yesterday\n")
+    with ExitStack() as stack, clean_environment(monkeypatch, world.env):
+        world.start(stack, lambda handler: handler)
+        code = main(run_args(write_config(world, tmp_path)))
+        err = capsys.readouterr().err
+    assert code == 0, err
+    assert [c["id"] for c in world.github.comments] == [copy["id"], earlier["id"]]
+    assert world.github.comments[0]["body"] == marker + "a bot's copy\n"
+    assert "# ABC Sprint 42" in world.github.comments[1]["body"]
+    assert "github_comment.foreign_marker_ignored" in err

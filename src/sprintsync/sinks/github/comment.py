@@ -138,7 +138,7 @@ class GitHubCommentSink:
                 break
         else:
             raise PublishError(
-                f"GitHub comments on {self.destination} did not settle after {MAX_PASSES} "
+                f"GitHub comments on {self._repo}#{self._issue} did not settle after {MAX_PASSES} "
                 "passes (another writer?); run again to repair",
                 service=SERVICE,
             )
@@ -209,8 +209,14 @@ class GitHubCommentSink:
         """POST a part, unless an earlier create of it went unanswered and may not be resent."""
         if self._unknown:
             last = self._unknown[-1]
-            if not last.resend or len(self._unknown) > 1:
+            if not last.resend:
                 raise last.error
+            if len(self._unknown) > 1:
+                raise PublishError(
+                    f"GitHub did not answer creating a comment on {self.destination}, "
+                    "twice; nothing was duplicated",
+                    service=SERVICE,
+                )
         made = await self._api.create(body)
         if isinstance(made, Unknown):
             self._unknown.append(made)
