@@ -236,3 +236,13 @@ def test_the_fake_answers_with_the_author_of_each_comment(fake):
     """Comments carry `user.login`/`user.type` like GitHub's: the token's owner, or the seeder."""
     assert fake.seed(REPO, ISSUE, "hi")["user"] == BOT
     assert fake.seed(REPO, ISSUE, "hi", author=MALLORY)["user"]["type"] == "User"
+
+
+async def test_creates_lost_twice_stop_without_a_duplicate(fake):
+    """Two POSTs that never reach GitHub: the run stops after the second, nothing posted."""
+    dropped = Injection(response=LOST, method="POST", times=None)
+    async with published_to(fake, dropped) as (sink, server):
+        with pytest.raises(PublishError, match="twice; nothing was duplicated"):
+            await sink.publish(report())
+    assert len(server.calls("POST")) == 2
+    assert fake.comments == []
