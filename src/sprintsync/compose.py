@@ -193,7 +193,12 @@ async def _github_comment_sink(
 
     client = await _github_client(wiring, api_url=sink.api_url)
     return GitHubCommentSink(
-        client, repo=sink.repo, issue=sink.issue, team=team.name, mode=sink.mode
+        client,
+        repo=sink.repo,
+        issue=sink.issue,
+        team=team.name,
+        mode=sink.mode,
+        author=sink.author,
     )
 
 

@@ -97,6 +97,8 @@ class GitHubCommentSinkConfig(StrictModel):
     issue: int
     mode: Literal["update", "daily"] = "update"
     api_url: str = "https://api.github.com"
+    # The token's own login: only its comments are edited or deleted (API-NOTES §C.2).
+    author: Annotated[str, Field(min_length=1, max_length=100)] = "github-actions[bot]"
 
 
 SourceConfig = Annotated[JiraSourceConfig | GitHubSourceConfig, Field(discriminator="type")]

@@ -40,6 +40,23 @@ SECONDARY_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID 0000:0000."
 )
+
+
+def account(login: str, *, kind: str = "User", number: int = 583231) -> dict[str, Any]:
+    """A `user` object like the one on every comment (API-NOTES §C.2): login, id, type."""
+    quoted = login.replace("[", "%5B").replace("]", "%5D")
+    return {
+        "login": login,
+        "id": number,
+        "node_id": f"MDQ6VXNlcj{number}",
+        "url": f"https://api.github.com/users/{quoted}",
+        "html_url": f"https://github.com/{quoted}",
+        "type": kind,
+        "user_view_type": "public",
+        "site_admin": False,
+    }
+
+
 _LIST = re.compile(r"^/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/issues/(?P<number>\d+)/comments$")
 _ONE = re.compile(r"^/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/issues/comments/(?P<id>\d+)$")
 
@@ -66,6 +83,7 @@ class FakeGitHubComments:
     """Repositories with issues and their comments; answers like api.github.com."""
 
     token: str = "ghs_fake_token"
+    author: dict[str, Any] = field(default_factory=lambda: BOT)  # whom `token` belongs to
     issues: dict[str, set[int]] = field(default_factory=dict)  # "owner/repo" -> issue numbers
     comments: list[dict[str, Any]] = field(default_factory=list)
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 26, 6, 0, tzinfo=UTC))
@@ -82,9 +100,11 @@ class FakeGitHubComments:
         """The bodies of an issue's comments, in ascending id."""
         return [c["body"] for c in self._on(repo, number)]
 
-    def seed(self, repo: str, number: int, body: str) -> dict[str, Any]:
-        """A comment already there before the test (someone else's or a previous run's)."""
-        return self._create(repo, number, body, host="api.github.com")
+    def seed(
+        self, repo: str, number: int, body: str, *, author: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A comment already there before the test: by `author`, else by the token's owner."""
+        return self._create(repo, number, body, host="api.github.com", author=author)
 
     def inject(self, method: str, response: FakeResponse) -> None:
         """Answer the next `method` request with `response` instead (e.g. a rate limit)."""
@@ -145,7 +165,7 @@ class FakeGitHubComments:
             return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
         if len(body) > BODY_LIMIT:
             return body_too_long()
-        comment = self._create(repo, number, body, host=host)
+        comment = self._create(repo, number, body, host=host, author=None)
         if self.lose_next_create_answer:
             self.lose_next_create_answer = False
             return FakeResponse(drop_connection=True)
@@ -162,7 +182,9 @@ class FakeGitHubComments:
         comment["updated_at"] = _stamp(self.now)
         return FakeResponse(body=comment)
 
-    def _create(self, repo: str, number: int, body: str, *, host: str) -> dict[str, Any]:
+    def _create(
+        self, repo: str, number: int, body: str, *, host: str, author: dict[str, Any] | None
+    ) -> dict[str, Any]:
         self.next_id += 1
         self.now += timedelta(seconds=1)
         api = f"http://{host}/repos/{repo}"
@@ -172,7 +194,7 @@ class FakeGitHubComments:
             "url": f"{api}/issues/comments/{self.next_id}",
             "html_url": f"https://github.com/{repo}/issues/{number}#issuecomment-{self.next_id}",
             "body": body,
-            "user": BOT,
+            "user": author or self.author,
             "created_at": _stamp(self.now),
             "updated_at": _stamp(self.now),
             "issue_url": f"{api}/issues/{number}",

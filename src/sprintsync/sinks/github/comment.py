@@ -10,26 +10,27 @@ import httpx
 import structlog
 
 from sprintsync.domain import PublishResult, RenderedReport
-from sprintsync.errors import PublishError, UpstreamError
-from sprintsync.http import PageGuard, check_response, json_body
+from sprintsync.errors import PublishError
 from sprintsync.sinks.github.split import PART_LIMIT, split_markdown
+from sprintsync.sinks.github.writes import (
+    GITHUB_HEADERS,
+    SERVICE,
+    Comment,
+    CommentApi,
+    Unknown,
+    author_of,
+    same_body,
+)
 
 log = structlog.get_logger("sprintsync.sinks.github.comment")
 
-SERVICE = "GitHub"
-API_VERSION = "2022-11-28"  # API-NOTES §C.2
-GITHUB_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
-PER_PAGE = 100  # the endpoint's maximum
-MAX_PAGES = 1_000  # 100,000 comments: a loop guard, not a real limit
 # Marker and continuation note are counted against the part limit: keep room for them.
 FRAME_RESERVE = 200
-HINTS = {
-    401: "the token was refused (set SPRINTSYNC_GITHUB_TOKEN or GITHUB_TOKEN)",
-    403: "the token may not write here (it needs issues: write, or pull-requests: write)",
-    404: "repository or issue not found, or not visible to this token",
-    410: "issues are disabled on this repository, or the issue was deleted",
-    422: "GitHub refused the comment body",
-}
+# Who writes with the Actions `GITHUB_TOKEN` (API-NOTES §C.2); a create of ours says otherwise.
+DEFAULT_AUTHOR = "github-actions[bot]"
+# Passes of list-then-write: one to write, one to see what concurrent runs wrote, spare ones
+# for creates whose answers went missing. A pass that creates nothing ends the run.
+MAX_PASSES = 5
 _MARKER = re.compile(
     r"<!-- sprintsync:report team=(?P<team>\S+) sprint=(?P<sprint>\S+)"
     r"(?: date=(?P<date>\d{4}-\d{2}-\d{2}))? part=(?P<part>\d+) -->"
@@ -93,9 +94,13 @@ def github_headers(token: str) -> dict[str, str]:
 class GitHubCommentSink:
     """One comment per team and sprint (or per day in `daily` mode), found by its hidden marker.
 
-    Duplicates of one of our markers (a retried POST that had in fact succeeded) are deleted,
-    keeping the OLDEST: its URL is the one already shared, and its place in the thread is where
-    readers first saw the report.
+    Only comments whose author is the token's own login count as ours: a copy of our marker
+    in someone else's comment is logged and left alone. After any create the comments are
+    listed again, and duplicates of one of our markers (a concurrent run, a create answered
+    late) are deleted, keeping the OLDEST: its URL is the one already shared, and its place in
+    the thread is where readers first saw the report. Parts stay in thread order: surplus
+    parts go from the end, and a broken order is rebuilt (new parts first, then the old ones
+    deleted, so a report is always there).
     """
 
     def __init__(
@@ -106,182 +111,163 @@ class GitHubCommentSink:
         issue: int,
         team: str,
         mode: Literal["update", "daily"] = "update",
+        author: str = DEFAULT_AUTHOR,
     ) -> None:
-        self._client = client
+        self._api = CommentApi(client, repo, issue)
         self._repo = repo
         self._issue = issue
         self._team = team
         self._mode = mode
-        self._writes = 0
+        self._me = author  # the token's login: as configured, until a create of ours says
+        self._ignored: set[object] = set()
+        self._unknown: list[Unknown] = []
 
     @property
     def destination(self) -> str:
         """Where the report goes, for logs and results."""
-        return f"github comment {self._repo}#{self._issue}"
+        return self._api.destination
 
     async def publish(self, report: RenderedReport) -> PublishResult:
         """Create, edit or delete our comments so that they hold exactly `report`."""
-        self._writes = 0
+        self._api.writes, self._unknown = 0, []
         bodies = build_bodies(report, team=self._team, daily=self._mode == "daily")
-        wanted = [parse_marker(body) for body in bodies]
-        ours = _group(await self.fetch_comments(), keys=wanted)
-        urls: list[str] = []
-        for key, body in zip(wanted, bodies, strict=True):
-            assert key is not None  # noqa: S101 - build_bodies always writes a marker
-            urls.append(await self._put_part(key, body, ours.pop(key, [])))
-        for key in sorted(ours, key=lambda k: k.part):  # what is left: parts no longer needed
-            for comment in ours[key]:
-                await self._delete(comment)
+        keys = [_key(body) for body in bodies]
+        for _pass in range(MAX_PASSES):
+            kept, created = await self._reconcile(keys, bodies, await self.fetch_comments())
+            if not created:
+                break
+        else:
+            raise PublishError(
+                f"GitHub comments on {self._repo}#{self._issue} did not settle after {MAX_PASSES} "
+                "passes (another writer?); run again to repair",
+                service=SERVICE,
+            )
         log.info(
             "github_comment.published",
             repo=self._repo,
             issue=self._issue,
             parts=len(bodies),
-            writes=self._writes,
+            writes=self._api.writes,
+            confirmed=self._api.confirmed,
         )
-        return PublishResult(destination=self.destination, url=urls[0], changed=self._writes > 0)
+        url = str(kept[0]["html_url"])
+        return PublishResult(destination=self.destination, url=url, changed=self._api.writes > 0)
 
     async def fetch_comments(self) -> list[dict[str, Any]]:
         """Every comment on the issue, following `Link: rel="next"` to the last page."""
-        url: str | None = f"{self._issue_path}/comments"
-        params: dict[str, int] | None = {"per_page": PER_PAGE}
-        comments: list[dict[str, Any]] = []
-        guard = PageGuard(
-            repeated=lambda _url: PublishError(
-                f"GitHub repeated a comments page for {self.destination}", service=SERVICE
-            ),
-            max_pages=MAX_PAGES,
+        return await self._api.list()
+
+    async def _reconcile(
+        self, keys: list[MarkerKey], bodies: list[str], comments: list[Comment]
+    ) -> tuple[list[Comment], bool]:
+        """One pass over a fresh listing: our parts, whether anything was (maybe) created."""
+        ours = self._ours(comments, like=keys[0])
+        if _in_order(ours):
+            return await self._update_in_place(keys, bodies, ours)
+        old = sorted((c for found in ours.values() for c in found), key=_id)
+        log.warning(
+            "github_comment.order_repaired",
+            destination=self.destination,
+            found=[(p, [_id(c) for c in ours[p]]) for p in sorted(ours)],
         )
-        while url is not None:
-            guard.check(url)
-            response = await self._send("GET", url, what="listing comments", params=params)
-            page = json_body(response, service=SERVICE, what="listing comments")
-            if not isinstance(page, list):
+        kept, created = await self._update_in_place(keys, bodies, {})
+        await self._delete_from_end(old)
+        return kept, created
+
+    async def _update_in_place(
+        self, keys: list[MarkerKey], bodies: list[str], ours: dict[int, list[Comment]]
+    ) -> tuple[list[Comment], bool]:
+        """Edit the parts there, create the missing ones, delete the rest from the end."""
+        kept: list[Comment] = []
+        duplicates: list[Comment] = []
+        created = False
+        for key, body in zip(keys, bodies, strict=True):
+            found = ours.pop(key.part, [])
+            if found:
+                keep, *newer = found
+                duplicates += newer
+                same = same_body(keep.get("body"), body)
+                kept.append(keep if same else await self._api.edit(keep, body))
+                continue
+            created = True
+            made = await self._create(key, body)
+            if made is not None:
+                kept.append(made)
+        if duplicates:
+            log.warning(
+                "github_comment.duplicates_removed",
+                destination=self.destination,
+                reason="another run or a late create wrote the same part; the oldest is kept",
+                kept=[_id(c) for c in kept],
+                removed=sorted(_id(c) for c in duplicates),
+            )
+        surplus = duplicates + [c for found in ours.values() for c in found]
+        await self._delete_from_end(surplus)
+        return kept, created
+
+    async def _create(self, key: MarkerKey, body: str) -> Comment | None:
+        """POST a part, unless an earlier create of it went unanswered and may not be resent."""
+        if self._unknown:
+            last = self._unknown[-1]
+            if not last.resend:
+                raise last.error
+            if len(self._unknown) > 1:
                 raise PublishError(
-                    f"GitHub answered a comment list for {self.destination} "
-                    "with something that is not a list",
+                    f"GitHub did not answer creating a comment on {self.destination}, "
+                    "twice; nothing was duplicated",
                     service=SERVICE,
                 )
-            comments += [c for c in page if isinstance(c, dict)]
-            url, params = response.links.get("next", {}).get("url"), None
-            log.debug("github_comment.page_fetched", count=len(page), next=url is not None)
-        return comments
+        made = await self._api.create(body)
+        if isinstance(made, Unknown):
+            self._unknown.append(made)
+            return None
+        self._unknown = []
+        login = author_of(made)
+        if login and login != self._me:
+            log.info("github_comment.identity_learned", configured=self._me, login=login)
+            self._me = login
+        log.debug("github_comment.created", comment_id=made["id"], part=key.part)
+        return made
 
-    @property
-    def _issue_path(self) -> str:
-        return f"/repos/{self._repo}/issues/{self._issue}"
+    async def _delete_from_end(self, comments: list[Comment]) -> None:
+        """Delete the last comment first: a failure half-way leaves the parts contiguous."""
+        for comment in sorted(comments, key=_id, reverse=True):
+            await self._api.delete(comment)
 
-    async def _put_part(self, key: MarkerKey, body: str, found: list[dict[str, Any]]) -> str:
-        """Make exactly one comment with `key` hold `body`; return its html_url."""
-        found = sorted(found, key=lambda c: int(c["id"]))
-        if not found:
-            return str((await self._create(key, body))["html_url"])
-        keep, *extra = found
-        for comment in extra:
-            await self._delete(comment)
-        if _same(keep.get("body"), body):
-            return str(keep["html_url"])
-        path = f"/repos/{self._repo}/issues/comments/{keep['id']}"
-        response = await self._send("PATCH", path, what="editing a comment", json={"body": body})
-        self._writes += 1
-        return str(json_body(response, service=SERVICE, what="editing a comment")["html_url"])
-
-    async def _create(self, key: MarkerKey, body: str) -> dict[str, Any]:
-        """POST a comment; if the answer was lost, look for it before posting again (no dupes)."""
-        path = f"{self._issue_path}/comments"
-        for attempt in (1, 2):
-            try:
-                response = await self._client.post(
-                    path, json={"body": body}, headers=GITHUB_HEADERS
-                )
-            except httpx.TransportError as error:
-                log.warning(
-                    "github_comment.create_unanswered", attempt=attempt, error=type(error).__name__
-                )
-                again = [
-                    c
-                    for c in await self.fetch_comments()
-                    if parse_marker(str(c.get("body") or "")) == key
-                ]
-                if again:
-                    self._writes += 1
-                    return await self._finish_lost_create(again, body)
+    def _ours(self, comments: list[Comment], *, like: MarkerKey) -> dict[int, list[Comment]]:
+        """Our comments for this report (same team, sprint and day), by part, oldest first."""
+        grouped: dict[int, list[Comment]] = {}
+        for comment in comments:
+            key = parse_marker(str(comment.get("body") or ""))
+            if key is None or (key.team, key.sprint, key.day) != (like.team, like.sprint, like.day):
                 continue
-            _check(response, what="creating a comment", destination=self.destination)
-            self._writes += 1
-            created: dict[str, Any] = json_body(
-                response, service=SERVICE, what="creating a comment"
-            )
-            return created
-        raise PublishError(
-            f"GitHub did not answer creating a comment on {self.destination}, "
-            "twice; nothing was duplicated",
-            service=SERVICE,
-        )
-
-    async def _finish_lost_create(self, found: list[dict[str, Any]], body: str) -> dict[str, Any]:
-        keep, *extra = sorted(found, key=lambda c: int(c["id"]))
-        for comment in extra:
-            await self._delete(comment)
-        if not _same(keep.get("body"), body):
-            path = f"/repos/{self._repo}/issues/comments/{keep['id']}"
-            response = await self._send(
-                "PATCH", path, what="editing a comment", json={"body": body}
-            )
-            keep = json_body(response, service=SERVICE, what="editing a comment")
-        return keep
-
-    async def _delete(self, comment: dict[str, Any]) -> None:
-        path = f"/repos/{self._repo}/issues/comments/{comment['id']}"
-        response = await self._send("DELETE", path, what="deleting a surplus comment", allow={404})
-        self._writes += 1
-        log.info("github_comment.deleted", comment_id=comment["id"], status=response.status_code)
-
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        what: str,
-        allow: set[int] | None = None,
-        **kwargs: Any,  # noqa: ANN401 - passed through to httpx
-    ) -> httpx.Response:
-        try:
-            response = await self._client.request(method, url, headers=GITHUB_HEADERS, **kwargs)
-        except httpx.TransportError as error:
-            raise PublishError(
-                f"GitHub could not be reached for {what} on {self.destination} "
-                f"({type(error).__name__})",
-                service=SERVICE,
-            ) from None
-        if response.status_code not in (allow or set()):
-            _check(response, what=what, destination=self.destination)
-        return response
+            author = author_of(comment)
+            if author != self._me:
+                if comment.get("id") not in self._ignored:
+                    self._ignored.add(comment.get("id"))
+                    log.warning(
+                        "github_comment.foreign_marker_ignored",
+                        comment_id=comment.get("id"),
+                        author=author,
+                        expected=self._me,
+                    )
+                continue
+            grouped.setdefault(key.part, []).append(comment)
+        return {part: sorted(found, key=_id) for part, found in grouped.items()}
 
 
-def _check(response: httpx.Response, *, what: str, destination: str) -> None:
-    try:
-        check_response(response, service=SERVICE, what=f"{what} on {destination}", hints=HINTS)
-    except UpstreamError as error:
-        raise PublishError(
-            str(error), service=SERVICE, status=error.status, request_id=error.request_id
-        ) from None
+def _key(body: str) -> MarkerKey:
+    key = parse_marker(body)
+    assert key is not None  # noqa: S101 - build_bodies always writes a marker
+    return key
 
 
-def _same(current: object, wanted: str) -> bool:
-    """GitHub may hand a body back with CRLF line ends: compare what a reader sees."""
-    return isinstance(current, str) and current.replace("\r\n", "\n") == wanted
+def _id(comment: Comment) -> int:
+    return int(comment["id"])
 
 
-def _group(
-    comments: list[dict[str, Any]], *, keys: list[MarkerKey | None]
-) -> dict[MarkerKey, list[dict[str, Any]]]:
-    """Our comments for this report (same team, sprint and day), by marker."""
-    first = keys[0]
-    assert first is not None  # noqa: S101 - build_bodies always writes a marker
-    grouped: dict[MarkerKey, list[dict[str, Any]]] = {}
-    for comment in comments:
-        key = parse_marker(str(comment.get("body") or ""))
-        if key and (key.team, key.sprint, key.day) == (first.team, first.sprint, first.day):
-            grouped.setdefault(key, []).append(comment)
-    return grouped
+def _in_order(ours: dict[int, list[Comment]]) -> bool:
+    """Parts 1..n with no gap, their oldest comments in thread (ascending id) order."""
+    parts = sorted(ours)
+    heads = [_id(ours[part][0]) for part in parts]
+    return parts == list(range(1, len(parts) + 1)) and heads == sorted(heads)
