@@ -134,7 +134,7 @@ def replay(issue: FakeIssue, sprint: dict[str, Any], *, now: datetime) -> Replay
 
 
 def _stat(value: float | None) -> dict[str, Any]:
-    field = {"value": value} if value is not None else {}
+    field = {"value": float(value)} if value is not None else {}
     return {"statFieldId": POINTS_FIELD, "statFieldValue": field}
 
 
@@ -142,7 +142,7 @@ def _sum(values: list[float | None]) -> dict[str, Any]:
     known = [v for v in values if v is not None]
     if not known:
         return {"text": "null"}
-    total = round(sum(known), 6)
+    total = float(round(sum(known), 6))
     return {"value": total, "text": f"{total:.1f}"}
 
 
