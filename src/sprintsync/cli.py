@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sprintsync import __version__
-from sprintsync.compose import RunOptions, run_teams
+from sprintsync.compose import AuditOptions, RunOptions, run_audit, run_teams
 from sprintsync.config import Secrets, load_secrets, load_settings
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.logs import Redactor, configure_logging
@@ -38,10 +38,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(check)
     teams = commands.add_parser("teams", help="print the team names as a JSON array")
     _add_config(teams)
+    _add_audit(commands)
     demo = commands.add_parser("demo", help="the Sprint 5 demo report, no network needed")
     demo.add_argument("--out", type=Path, default=Path("sprintsync-demo"), help="output folder")
     demo.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
     return parser
+
+
+def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="compare our figures with Jira's own Sprint Report (exit 0 agree, 4 differ)",
+    )
+    _add_config(audit)
+    audit.add_argument("--team", help="only this team (default: every team in the file)")
+    which = audit.add_mutually_exclusive_group()
+    which.add_argument("--sprint", help="a sprint id or exact name (default: the team's sprint)")
+    which.add_argument(
+        "--last", type=_positive, metavar="N", help="the board's last N closed sprints"
+    )
+    audit.add_argument("--now", type=_timestamp, help="the run's clock, ISO-8601 with offset")
+    audit.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    audit.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of sprints >= 1, got {text!r}")
+    return int(text)
 
 
 def _add_config(parser: argparse.ArgumentParser) -> None:
@@ -121,8 +145,12 @@ def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> 
         )
         return EXIT_OK
     for team in teams:
-        check_credentials(team, secrets, config_path=loaded.path)
+        if args.command != "audit" or team.source.type == "jira":  # audit: GitHub has no report
+            check_credentials(team, secrets, config_path=loaded.path)
     now = args.now or datetime.now(UTC)
+    if args.command == "audit":
+        audit = AuditOptions(sprint=args.sprint, last=args.last, as_json=args.json)
+        return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
     options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
     return asyncio.run(run_teams(options, loaded, teams, secrets=secrets, now=now, stdout=stdout))

@@ -3,6 +3,7 @@
 SprintsyncError             exit 1   anything we did not foresee more precisely
 ├── ConfigError             exit 2   bad config, plan, CLI value or missing credential
 ├── UpstreamError           exit 3   a service answered badly or not at all
+│   ├── ReportUnavailableError exit 3  Jira's own Sprint Report could not be read (`audit`)
 │   └── PublishError        exit 3   a destination refused the report (nothing half-written)
 │       ├── WriteConflictError        a write refused as stale (409) or as a duplicate title
 │       └── WriteUnknownError         a write with no answer: it may or may not have happened
@@ -43,6 +44,10 @@ class UpstreamError(SprintsyncError):
         self.request_id = request_id
 
 
+class ReportUnavailableError(UpstreamError):
+    """Jira's internal Sprint Report (greenhopper) is not served, refused, or not a report."""
+
+
 class PublishError(UpstreamError):
     """A destination refused the report; the destination was left as it was."""
 
@@ -63,6 +68,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 EXIT_UPSTREAM = 3
+EXIT_AUDIT_DIFFERS = 4  # `sprintsync audit`: our ledger and Jira's Sprint Report differ
 
 
 def exit_code_for(error: BaseException) -> int:

@@ -6,6 +6,10 @@ bounded JQL, returns `id` only unless `fields` are named, pages of `page_size` w
 tokens and no `nextPageToken` key on the last page; bulkfetch pages with tokens and refuses
 more than 1000 ids or 10 field ids; sprint pages carry `isLast` and no `total`; Kanban boards
 400; unknown boards and sprints 404. Faults: `fake.fail_next(path_prefix, FakeResponse(...))`.
+Jira's own Sprint Report and Velocity (greenhopper, A.5.5) under `/rest/greenhopper/{1.0,latest}/
+rapid/charts/{sprintreport,velocity}[.json]`, from fakes.jira_report at `clock` (None: after
+every event); `report_overrides` plant differences; `greenhopper` picks an unavailability mode:
+"gone" (404 `null for uri`), "forbidden" (403), "html" (200 login page), "no-contents".
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from fakes.jira_report import sprint_report, velocity
 from fakes.jira_world import FIELDS, SITE, SPRINT_FIELD, FakeIssue
 from fakes.jql import JqlError, World, compile_jql, moment
 from fakes.server import FakeRequest, FakeResponse, RunningServer, serve
@@ -43,6 +49,11 @@ SEARCH_KEYS = {
     "failFast",
 }
 BULK_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
+CHARTS = re.compile(
+    r"/rest/greenhopper/(?:1\.0|latest)/rapid/charts/(sprintreport|velocity)(?:\.json)?"
+)
+AFTER_EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
+LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Log in - Jira</title></head><body></body></html>"
 
 
 def query_list(request: FakeRequest, name: str) -> list[str]:
@@ -88,6 +99,10 @@ class FakeJira:
     sprint_page_size: int = 2
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     faults: list[FaultRule] = field(default_factory=list)
+    clock: datetime | None = None  # the report's "now"; None: after every event of the world
+    report_overrides: list[dict[str, Any]] = field(default_factory=list)
+    greenhopper: str = "on"  # on | gone | forbidden | html | no-contents
+    report_inline: bool = False  # Cloud: ids + entityData; Data Center: inline names
     _tokens: dict[str, tuple[str, dict[str, Any], int]] = field(default_factory=dict)
     _counter: Iterator[int] = field(default_factory=itertools.count)
 
@@ -135,6 +150,9 @@ class FakeJira:
         board = re.fullmatch(r"/rest/agile/1\.0/board/(\d+)/(sprint|configuration)", path)
         if board and method == "GET":
             return self._board(request, int(board.group(1)), board.group(2))
+        chart = CHARTS.fullmatch(path)
+        if chart and method == "GET":
+            return self._chart(request, chart.group(1))
         one = re.fullmatch(r"/rest/agile/1\.0/sprint/(\d+)", path)
         if one and method == "GET":
             return self._sprint(int(one.group(1)))
@@ -304,3 +322,59 @@ class FakeJira:
                     entries.append((issue.id, {**hist, "items": items}))
         entries.sort(key=lambda e: (moment(e[1]["created"]), int(e[0])))
         return entries
+
+    def _chart(self, request: FakeRequest, which: str) -> FakeResponse:
+        """The Sprint Report or Velocity chart (greenhopper, A.5.5), or an unavailability mode."""
+        unavailable = self._unavailable(request)
+        if unavailable is not None:
+            return unavailable
+        return self._chart_answer(request, which)
+
+    def _unavailable(self, request: FakeRequest) -> FakeResponse | None:
+        if self.greenhopper == "gone":
+            return FakeResponse(
+                status=404,
+                body={"message": f"null for uri: {SITE}{request.path}", "status-code": 404},
+            )
+        if self.greenhopper == "forbidden":
+            return errors("You do not have permission to view this board's reports.", status=403)
+        if self.greenhopper == "html":
+            return FakeResponse(raw=LOGIN_PAGE, headers={"Content-Type": "text/html;charset=UTF-8"})
+        return None
+
+    def _chart_answer(self, request: FakeRequest, which: str) -> FakeResponse:
+        board_id = request.arg("rapidViewId") or ""
+        if not board_id.isdigit():
+            return FakeResponse(
+                status=400, body={"errorMessages": [], "errors": {"rapidViewId": "required"}}
+            )
+        board = self.boards.get(int(board_id))
+        if board is None:
+            message = (
+                "The requested board cannot be viewed because it either does not exist "
+                "or you do not have permission to view it."
+            )
+            return FakeResponse(
+                status=404, body={"errorMessages": [], "errors": {"rapidViewId": message}}
+            )
+        now = self.clock or AFTER_EVERYTHING
+        if which == "velocity":
+            body = velocity(self.issues, board.sprints, now=now, overrides=self.report_overrides)
+            return FakeResponse(body=body)
+        sprint_id = request.arg("sprintId") or ""
+        found = [s for s in board.sprints if str(s["id"]) == sprint_id]
+        if not found:
+            message = "Sprint does not exist or you do not have permission to view it"
+            return FakeResponse(
+                status=404, body={"errorMessages": [], "errors": {"sprintId": message}}
+            )
+        body = sprint_report(
+            self.issues,
+            found[0],
+            now=now,
+            inline=self.report_inline,
+            overrides=self.report_overrides,
+        )
+        if self.greenhopper == "no-contents":
+            del body["contents"]
+        return FakeResponse(body=body)

@@ -76,13 +76,15 @@ class FakeJiraDataCenter(FakeJira):
     has_changelog_endpoint: bool = True
     legacy_sprint_keys: set[str] = field(default_factory=set)
     fields: list[dict[str, Any]] = field(default_factory=dc_fields)
+    report_inline: bool = True  # Server/DC entries carry names inline (A.5.5)
 
     def _authorised(self, request: FakeRequest) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.pat}"
 
     def _route(self, request: FakeRequest) -> FakeResponse:
         path, method = request.path, request.method
-        if path.startswith("/rest/api/3/") or not path.startswith(("/rest/api/2/", "/rest/agile/")):
+        known = ("/rest/api/2/", "/rest/agile/", "/rest/greenhopper/")
+        if path.startswith("/rest/api/3/") or not path.startswith(known):
             return errors(f"No route for {method} {path}", status=404)
         simple = {
             ("GET", "/rest/api/2/myself"): self._dc_myself,
@@ -95,7 +97,7 @@ class FakeJiraDataCenter(FakeJira):
         one = ISSUE_PATH.fullmatch(path)
         if one and method == "GET":
             return self._dc_issue(request, one.group(1), paged=bool(one.group(2)))
-        if path.startswith("/rest/agile/"):
+        if path.startswith(("/rest/agile/", "/rest/greenhopper/")):
             return super()._route(request)
         return errors(f"No route for {method} {path}", status=404)
 

@@ -4,7 +4,11 @@ The world (package data under `demo/jira/`, each file a real-shaped response bod
 (project PRD, filter 10010), active sprint 5 "Sprint 5" (goal "Production Readiness",
 2025-01-24T08:00Z to 2025-02-04T17:00Z), issues PRD-101..PRD-113 (75 points, field
 customfield_10016) as of the end of day 2 (2025-01-25, Europe/Berlin). `routes.json` maps
-method + path (+ JQL prefix, + nextPageToken) to a file.
+method + path (+ JQL prefix, + nextPageToken) to a file. `greenhopper-sprintreport-5.json` is
+Jira's own Sprint Report of sprint 5 for `sprintsync audit`, shaped like the Cloud capture in
+API-NOTES A.5.5 (inline names) and agreeing with our figures (75 committed, 22 completed, 53
+not completed); generated from these recordings by tests/fakes/jira_report.py, names filled in.
+No Velocity recording: sprint 5 is active and the chart lists closed sprints only.
 """
 
 from __future__ import annotations
