@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import TextIO
@@ -29,6 +29,7 @@ from sprintsync.config import (
 from sprintsync.domain import Plan, Sink, Source
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.logs import Redactor
 from sprintsync.preflight import (
     confluence_base_url,
     confluence_deployment,
@@ -64,15 +65,26 @@ class Wiring:
     now: datetime
     stack: AsyncExitStack
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
+    redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
+
+
+@dataclass(frozen=True, kw_only=True)
+class Credential:
+    """What one client sends: the secret, and the user of a Basic pair."""
+
+    secret: str
+    user: str | None = None
 
 
 def atlassian_auth(
     *, pat: SecretStr | None, email: str | None, token: SecretStr | None
-) -> tuple[httpx.Auth | None, dict[str, str]]:
+) -> tuple[httpx.Auth | None, dict[str, str], Credential]:
     """A Data Center PAT as a Bearer header when given, else Cloud's Basic email:token."""
     if pat is not None:
-        return None, {"Authorization": f"Bearer {pat.get_secret_value()}"}
-    return httpx.BasicAuth(email or "", token.get_secret_value() if token else ""), {}
+        secret = pat.get_secret_value()
+        return None, {"Authorization": f"Bearer {secret}"}, Credential(secret=secret)
+    user, secret = email or "", token.get_secret_value() if token else ""
+    return httpx.BasicAuth(user, secret), {}, Credential(secret=secret, user=user)
 
 
 async def open_client(
@@ -80,10 +92,12 @@ async def open_client(
     *,
     service: str,
     base_url: str,
+    credential: Credential,
     auth: httpx.Auth | None = None,
     headers: dict[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """A client for one service, closed with the run."""
+    """A client for one service, closed with the run; its credential is redacted everywhere."""
+    wiring.redactor.add_credential(credential.secret, user=credential.user)
     client = build_client(
         service=service,
         base_url=base_url,
@@ -112,11 +126,16 @@ async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
 
     secrets = wiring.secrets
     cloud = is_jira_cloud(source)
-    auth, headers = atlassian_auth(
+    auth, headers, credential = atlassian_auth(
         pat=None if cloud else secrets.jira_pat, email=secrets.jira_email, token=secrets.jira_token
     )
     client = await open_client(
-        wiring, service="Jira", base_url=source.url, auth=auth, headers=headers
+        wiring,
+        service="Jira",
+        base_url=source.url,
+        credential=credential,
+        auth=auth,
+        headers=headers,
     )
     kind = JiraCloudSource if cloud else JiraDataCenterSource
     return kind(
@@ -166,7 +185,7 @@ async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
 async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
 
     secrets = wiring.secrets
-    auth, headers = atlassian_auth(
+    auth, headers, credential = atlassian_auth(
         pat=secrets.confluence_pat if confluence_uses_pat(sink, secrets) else None,
         email=secrets.confluence_email or secrets.jira_email,
         token=secrets.confluence_token or secrets.jira_token,
@@ -175,6 +194,7 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
         wiring,
         service="Confluence",
         base_url=confluence_base_url(sink),
+        credential=credential,
         auth=auth,
         headers=headers,
     )
@@ -200,11 +220,13 @@ async def _github_comment_sink(
 async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
     """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
     token = wiring.secrets.github_token
+    secret = token.get_secret_value() if token else ""
     return await open_client(
         wiring,
         service="GitHub",
         base_url=api_url,
-        headers=github_headers(token.get_secret_value() if token else ""),
+        credential=Credential(secret=secret),
+        headers=github_headers(secret),
     )
 
 
@@ -231,6 +253,7 @@ async def run_teams(
     secrets: Secrets,
     now: datetime,
     stdout: TextIO,
+    redactor: Redactor,
 ) -> int:
     """Every team's report, one after another; one team's failure never stops the others."""
     http = loaded.settings.http
@@ -238,7 +261,14 @@ async def run_teams(
     budget = RunBudget(policy=policy)
     worst = EXIT_OK
     async with AsyncExitStack() as stack:
-        wiring = Wiring(loaded=loaded, secrets=secrets, budget=budget, now=now, stack=stack)
+        wiring = Wiring(
+            loaded=loaded,
+            secrets=secrets,
+            budget=budget,
+            now=now,
+            stack=stack,
+            redactor=redactor,
+        )
         for team in teams:
             started, requests_before = time.monotonic(), budget.requests
             try:
