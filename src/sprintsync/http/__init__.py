@@ -9,7 +9,7 @@ from sprintsync.http.errors import (
     json_body,
     request_id,
 )
-from sprintsync.http.paging import PageGuard
+from sprintsync.http.paging import PageGuard, same_origin_link
 from sprintsync.http.ratelimit import parse_rate_limit_reset, parse_retry_after, server_wait
 from sprintsync.http.transport import IDEMPOTENT, RetryingTransport
 
@@ -28,6 +28,7 @@ __all__ = [
     "parse_rate_limit_reset",
     "parse_retry_after",
     "request_id",
+    "same_origin_link",
     "send_json",
     "server_wait",
 ]

@@ -10,7 +10,14 @@ import httpx
 
 from sprintsync.domain import JSON
 from sprintsync.errors import PublishError, UpstreamError, WriteConflictError, WriteUnknownError
-from sprintsync.http import PageGuard, check_response, describe_error_body, json_body, request_id
+from sprintsync.http import (
+    PageGuard,
+    check_response,
+    describe_error_body,
+    json_body,
+    request_id,
+    same_origin_link,
+)
 
 SERVICE = "confluence"
 Deployment = Literal["cloud", "datacenter"]
@@ -119,6 +126,11 @@ def next_link(body: Mapping[str, Any], guard: PageGuard) -> str | None:
         return None
     guard.check(str(following))
     return str(following)
+
+
+def on_origin(client: httpx.AsyncClient, url: str | httpx.URL) -> httpx.URL:
+    """A next-page URL, refused (PublishError naming the host) unless on the client's origin."""
+    return same_origin_link(client.base_url, url, service=SERVICE, error=PublishError)
 
 
 def web_url(links: Mapping[str, Any] | None) -> str | None:
