@@ -1,6 +1,6 @@
 """The one HTTP policy: timeouts, retries, Retry-After and rate limits, errors, paging guards."""
 
-from sprintsync.http.budget import RetryPolicy, RunBudget
+from sprintsync.http.budget import BudgetSpent, RetryPolicy, RunBudget
 from sprintsync.http.client import build_client, gather_all, send_json
 from sprintsync.http.errors import (
     DEFAULT_HINTS,
@@ -16,6 +16,7 @@ from sprintsync.http.transport import IDEMPOTENT, RetryingTransport
 __all__ = [
     "DEFAULT_HINTS",
     "IDEMPOTENT",
+    "BudgetSpent",
     "PageGuard",
     "RetryPolicy",
     "RetryingTransport",

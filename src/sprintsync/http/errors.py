@@ -9,6 +9,7 @@ import httpx
 
 from sprintsync.domain import JSON
 from sprintsync.errors import UpstreamError
+from sprintsync.http.budget import BudgetSpent
 from sprintsync.logs import clip
 
 REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
@@ -134,6 +135,8 @@ def transport_error(
 ) -> UpstreamError:
     """A request that got no answer, as one line; says when a write was left unrepeated."""
     kind = type(error).__name__
+    if isinstance(error, BudgetSpent):  # never sent
+        return UpstreamError(f"{service}: {error}, so {what} was not sent", service=service)
     if isinstance(error, httpx.TimeoutException):
         message = f"{service} did not answer {what} in time ({kind})"
     else:

@@ -11,6 +11,7 @@ import httpx
 from sprintsync.domain import JSON
 from sprintsync.errors import PublishError, UpstreamError, WriteConflictError, WriteUnknownError
 from sprintsync.http import (
+    BudgetSpent,
     PageGuard,
     check_response,
     describe_error_body,
@@ -73,6 +74,8 @@ async def call(
     """Send one request: its JSON, or a PublishError (a write: WriteConflictError/...Unknown)."""
     try:
         response = await client.request(method, url, **kwargs)
+    except BudgetSpent as error:  # not sent, so not an unknown outcome
+        raise PublishError(f"{SERVICE}: {error}, so {what} was not sent", service=SERVICE) from None
     except httpx.TransportError as error:
         message = f"{SERVICE} gave no answer to {what} ({type(error).__name__})"
         if method in {"POST", "PUT"}:
