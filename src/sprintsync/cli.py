@@ -100,11 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # --help (0) or a usage error, already printed (2)
         return EXIT_OK if not exit_.code else EXIT_CONFIG
     secrets = load_secrets()
-    redactor = Redactor(secrets.values() + _basic_pairs(secrets))
+    redactor = Redactor(secrets.values())  # compose adds each credential a client sends
     verbose = bool(getattr(args, "verbose", False))
     configure_logging(stream=stderr, redactor=redactor, verbose=verbose)
     try:
-        return _dispatch(args, stdout=stdout, secrets=secrets)
+        return _dispatch(args, stdout=stdout, secrets=secrets, redactor=redactor)
     except SprintsyncError as error:
         print(f"sprintsync: error: {redactor.text(str(error))}", file=stderr)
         return exit_code_for(error)
@@ -119,13 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code_for(error)
 
 
-def _basic_pairs(secrets: Secrets) -> list[str]:
-    pairs = [(secrets.jira_email, secrets.jira_token)]
-    pairs.append((secrets.confluence_email or secrets.jira_email, secrets.confluence_token))
-    return [f"{user}:{token.get_secret_value()}" for user, token in pairs if user and token]
-
-
-def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> int:
+def _dispatch(
+    args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets, redactor: Redactor
+) -> int:
     if args.command == "demo":
         from sprintsync.demo.run import run_demo  # noqa: PLC0415 - only the demo needs its data
 
@@ -153,4 +149,8 @@ def _dispatch(args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets) -> 
         return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
     options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
-    return asyncio.run(run_teams(options, loaded, teams, secrets=secrets, now=now, stdout=stdout))
+    return asyncio.run(
+        run_teams(
+            options, loaded, teams, secrets=secrets, now=now, stdout=stdout, redactor=redactor
+        )
+    )

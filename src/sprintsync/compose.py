@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import TextIO
@@ -32,6 +32,7 @@ from sprintsync.config import (
 from sprintsync.domain import Plan, Sink, Source
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget, build_client
+from sprintsync.logs import Redactor
 from sprintsync.preflight import (
     confluence_base_url,
     confluence_deployment,
@@ -69,15 +70,26 @@ class Wiring:
     now: datetime
     stack: AsyncExitStack
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
+    redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
+
+
+@dataclass(frozen=True, kw_only=True)
+class Credential:
+    """What one client sends: the secret, and the user of a Basic pair."""
+
+    secret: str
+    user: str | None = None
 
 
 def atlassian_auth(
     *, pat: SecretStr | None, email: str | None, token: SecretStr | None
-) -> tuple[httpx.Auth | None, dict[str, str]]:
+) -> tuple[httpx.Auth | None, dict[str, str], Credential]:
     """A Data Center PAT as a Bearer header when given, else Cloud's Basic email:token."""
     if pat is not None:
-        return None, {"Authorization": f"Bearer {pat.get_secret_value()}"}
-    return httpx.BasicAuth(email or "", token.get_secret_value() if token else ""), {}
+        secret = pat.get_secret_value()
+        return None, {"Authorization": f"Bearer {secret}"}, Credential(secret=secret)
+    user, secret = email or "", token.get_secret_value() if token else ""
+    return httpx.BasicAuth(user, secret), {}, Credential(secret=secret, user=user)
 
 
 async def open_client(
@@ -85,10 +97,12 @@ async def open_client(
     *,
     service: str,
     base_url: str,
+    credential: Credential,
     auth: httpx.Auth | None = None,
     headers: dict[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """A client for one service, closed with the run."""
+    """A client for one service, closed with the run; its credential is redacted everywhere."""
+    wiring.redactor.add_credential(credential.secret, user=credential.user)
     client = build_client(
         service=service,
         base_url=base_url,
@@ -116,13 +130,18 @@ async def open_source(
 async def jira_client(source: JiraSourceConfig, wiring: Wiring) -> httpx.AsyncClient:
     """A Jira client: Basic email:token on Cloud, the Data Center PAT as a Bearer header."""
     secrets = wiring.secrets
-    auth, headers = atlassian_auth(
+    auth, headers, credential = atlassian_auth(
         pat=None if is_jira_cloud(source) else secrets.jira_pat,
         email=secrets.jira_email,
         token=secrets.jira_token,
     )
     return await open_client(
-        wiring, service="Jira", base_url=source.url, auth=auth, headers=headers
+        wiring,
+        service="Jira",
+        base_url=source.url,
+        credential=credential,
+        auth=auth,
+        headers=headers,
     )
 
 
@@ -177,7 +196,7 @@ async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
 async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
 
     secrets = wiring.secrets
-    auth, headers = atlassian_auth(
+    auth, headers, credential = atlassian_auth(
         pat=secrets.confluence_pat if confluence_uses_pat(sink, secrets) else None,
         email=secrets.confluence_email or secrets.jira_email,
         token=secrets.confluence_token or secrets.jira_token,
@@ -186,6 +205,7 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
         wiring,
         service="Confluence",
         base_url=confluence_base_url(sink),
+        credential=credential,
         auth=auth,
         headers=headers,
     )
@@ -216,11 +236,13 @@ async def _github_comment_sink(
 async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
     """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
     token = wiring.secrets.github_token
+    secret = token.get_secret_value() if token else ""
     return await open_client(
         wiring,
         service="GitHub",
         base_url=api_url,
-        headers=github_headers(token.get_secret_value() if token else ""),
+        credential=Credential(secret=secret),
+        headers=github_headers(secret),
     )
 
 
@@ -247,6 +269,7 @@ async def run_teams(
     secrets: Secrets,
     now: datetime,
     stdout: TextIO,
+    redactor: Redactor,
 ) -> int:
     """Every team's report, one after another; one team's failure never stops the others."""
     http = loaded.settings.http
@@ -254,7 +277,14 @@ async def run_teams(
     budget = RunBudget(policy=policy)
     worst = EXIT_OK
     async with AsyncExitStack() as stack:
-        wiring = Wiring(loaded=loaded, secrets=secrets, budget=budget, now=now, stack=stack)
+        wiring = Wiring(
+            loaded=loaded,
+            secrets=secrets,
+            budget=budget,
+            now=now,
+            stack=stack,
+            redactor=redactor,
+        )
         for team in teams:
             started, requests_before = time.monotonic(), budget.requests
             try:

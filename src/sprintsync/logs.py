@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterable, MutableMapping
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import structlog
 
@@ -15,6 +16,8 @@ SECRET_KEYS = re.compile(r"authorization|token|password|secret|cookie|api[_-]?ke
 URL_CREDENTIALS = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s:@]+(:[^/\s@]*)?@", re.IGNORECASE
 )
+MIN_SECRET = 4  # shorter values (and shorter prefixes at a cut) would redact ordinary words
+ELLIPSIS = "…"
 
 
 class Redactor:
@@ -25,13 +28,43 @@ class Redactor:
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        """Learn more secret values; each is also known in its Base64 form (Basic auth)."""
+        """Learn more secret values; each is also known in its Base64 and URL-quoted forms."""
         values = set(self._values)
         for secret in secrets:
-            if len(secret) >= 4:
+            if len(secret) >= MIN_SECRET:
                 values.add(secret)
                 values.add(base64.b64encode(secret.encode()).decode())
+                values.add(quote(secret, safe=""))
         self._values = sorted(values, key=len, reverse=True)
+
+    def add_credential(self, secret: str, *, user: str | None = None) -> None:
+        """Learn a credential a client sends: raw, `user:secret`, and both header values."""
+        forms = [secret, f"Bearer {secret}"]
+        if user is not None:
+            pair = f"{user}:{secret}"
+            forms += [pair, f"Basic {base64.b64encode(pair.encode()).decode()}"]
+        self.add(forms)
+
+    def clip(self, text: str, limit: int, *, cut: bool = False) -> str:
+        """`text` redacted, then cut to `limit` characters, a secret's start at the cut redacted.
+
+        `cut` says `text` was already cut at its end (the first bytes of a body).
+        """
+        text = self.text(text)
+        if len(text) > limit:
+            text, cut = text[:limit], True
+        if not cut:
+            return text
+        tail = max(
+            (
+                size
+                for value in self._values
+                for size in range(min(len(value) - 1, len(text)), MIN_SECRET - 1, -1)
+                if text.endswith(value[:size])
+            ),
+            default=0,
+        )
+        return text[:-tail] + REDACTED + ELLIPSIS if tail else text
 
     def text(self, text: str) -> str:
         """`text` with every secret value and URL credential replaced by ***."""
@@ -67,10 +100,23 @@ class Redactor:
         return event_dict
 
 
+_run_redactor = Redactor()
+
+
+def clip(text: str, limit: int, *, cut: bool = False) -> str:
+    """`Redactor.clip` with the run's redactor (the one `configure_logging` was given)."""
+    return _run_redactor.clip(text, limit, cut=cut)
+
+
 def configure_logging(
     *, stream: TextIO, redactor: Redactor, verbose: bool = False, json: bool | None = None
 ) -> None:
-    """Send structlog events to `stream` (stderr in the CLI) through the redactor."""
+    """Send structlog events to `stream` (stderr in the CLI) through the redactor.
+
+    The redactor also becomes the run's: `clip` (error bodies cut to a length) redacts with it.
+    """
+    global _run_redactor  # noqa: PLW0603 - one run, one redactor, like structlog's own config
+    _run_redactor = redactor
     as_json = not stream.isatty() if json is None else json
     renderer: Any = (
         structlog.processors.JSONRenderer(sort_keys=False)

@@ -9,6 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import structlog
+from pydantic import SecretStr
 
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -142,6 +143,14 @@ def confluence_base_url(sink: ConfluenceSinkConfig) -> str:
 def _require(value: object, variable: str, where: str, purpose: str) -> None:
     if not value:
         raise ConfigError(f"{where}: {variable} is not set; it is needed to reach {purpose}")
+    text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+    # An HTTP header holds ASCII only; a pasted newline or space would be sent as part of it.
+    if not (text.isascii() and text.isprintable()) or text != text.strip():
+        raise ConfigError(
+            f"{where}: {variable} holds a non-ASCII character, a control character or "
+            "surrounding whitespace (a pasted newline?); expected the credential alone, "
+            "printable ASCII"
+        )
 
 
 def check_url(url: str, *, key: str, config_path: Path, allow_insecure: bool) -> None:

@@ -257,13 +257,34 @@ async def test_a_wait_longer_than_the_budget_is_not_taken_at_all():
 
 
 async def test_budget_counts_wall_time_too():
-    """A run whose clock has passed the budget makes no further waits."""
+    """A run whose clock is about to pass the budget makes no further waits."""
     budget, slept = make_budget(budget_seconds=300)
-    budget.clock = lambda: 500.0  # started at 0.0
+    budget.clock = lambda: 299.5  # started at 0.0
     handler, _ = sequence(jira_429(**{"Retry-After": "1"}), OK)
     async with make_client(handler, budget=budget) as client:
         assert (await client.get("/x")).status_code == 429
     assert slept.waits == []
+
+
+async def test_no_request_starts_once_the_budget_is_spent():
+    """Past the budget nothing is sent: a slow server cannot stretch the run (issue 14)."""
+    budget, _slept = make_budget(budget_seconds=300)
+    budget.clock = lambda: 500.0  # started at 0.0
+    handler, seen = sequence(OK)
+    async with make_client(handler, budget=budget) as client:
+        with pytest.raises(UpstreamError, match="time budget of 300 s is spent"):
+            await send_json(client, "GET", "/x", service="Jira", what="the sprint")
+    assert seen == []
+
+
+async def test_no_request_waits_longer_than_the_budget_left():
+    """Each request's timeouts are cut to what is left of the run's budget."""
+    budget, _slept = make_budget(budget_seconds=300)
+    budget.clock = lambda: 298.0  # 2 s left; the policy's timeout is longer
+    handler, seen = sequence(OK)
+    async with make_client(handler, budget=budget) as client:
+        await client.get("/x")
+    assert seen[0].extensions["timeout"]["read"] == pytest.approx(2.0)
 
 
 async def test_zero_policy_makes_every_wait_zero():

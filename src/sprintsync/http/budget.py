@@ -8,6 +8,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx
+
+
+class BudgetSpent(httpx.TimeoutException):
+    """The run's time budget ran out before a request could be sent: it was not sent."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class RetryPolicy:

@@ -9,6 +9,8 @@ import httpx
 
 from sprintsync.domain import JSON
 from sprintsync.errors import UpstreamError
+from sprintsync.http.budget import BudgetSpent
+from sprintsync.logs import clip
 
 REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
 # Set by the retrying transport on the answer it gave up on: why it stopped retrying.
@@ -35,10 +37,19 @@ def request_id(response: httpx.Response) -> str | None:
     return None
 
 
+# How much of a body is read to quote its start: redaction needs the whole of any secret
+# that begins before the cut, so read well past it (a secret is far shorter than this).
+QUOTE_WINDOW = 4096
+
+
 def first_bytes(response: httpx.Response, limit: int = 120) -> str:
-    """The start of a body on one line (an HTML error page, a broken JSON document)."""
-    text = response.content[:limit].decode("utf-8", errors="replace")
-    return " ".join(text.split())
+    """The start of a body on one line (an HTML error page, a broken JSON document).
+
+    Redacted before it is cut, and a secret's start left at the cut is redacted too.
+    """
+    content = response.content
+    text = content[:QUOTE_WINDOW].decode("utf-8", errors="replace")
+    return clip(" ".join(text.split()), limit, cut=len(content) > QUOTE_WINDOW)
 
 
 def _not_json(response: httpx.Response) -> str:
@@ -64,7 +75,7 @@ def describe_error_body(response: httpx.Response) -> str:
             messages += [_error_item(e) for e in errors if e]
         if not messages and body.get("message"):
             messages.append(str(body["message"]))
-    return " ".join("; ".join(messages).split())[:300]
+    return clip(" ".join("; ".join(messages).split()), 300)
 
 
 def _error_item(item: object) -> str:
@@ -124,6 +135,8 @@ def transport_error(
 ) -> UpstreamError:
     """A request that got no answer, as one line; says when a write was left unrepeated."""
     kind = type(error).__name__
+    if isinstance(error, BudgetSpent):  # never sent
+        return UpstreamError(f"{service}: {error}, so {what} was not sent", service=service)
     if isinstance(error, httpx.TimeoutException):
         message = f"{service} did not answer {what} in time ({kind})"
     else:

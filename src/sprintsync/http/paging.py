@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+import httpx
+
 from sprintsync.errors import UpstreamError
 
 MAX_PAGES = 10_000  # far past any real listing here; only a runaway server gets this far
@@ -44,3 +46,31 @@ class PageGuard:
                 service=error.service,
             )
         self._seen.add(cursor)
+
+
+def same_origin_link(
+    base_url: httpx.URL,
+    link: str | httpx.URL,
+    *,
+    service: str,
+    error: type[UpstreamError] = UpstreamError,
+) -> httpx.URL:
+    """`link` resolved against `base_url`, refused unless on its origin (scheme, host, port).
+
+    The client sends its credentials with every request, so a next-page link to another
+    host would hand them over; such a link is an error naming the host, never followed.
+    """
+    url = base_url.join(link)
+    if _origin(url) != _origin(base_url):
+        raise error(
+            f"{service} gave a next-page link to {url.scheme}://{url.netloc.decode()} "
+            f"(expected {base_url.scheme}://{base_url.netloc.decode()}); not followed, "
+            "so the credentials stay with the configured host",
+            service=service,
+        )
+    return url
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host.lower(), url.port or default

@@ -19,7 +19,7 @@ import httpx
 import structlog
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from sprintsync.http.budget import RunBudget
+from sprintsync.http.budget import BudgetSpent, RunBudget
 from sprintsync.http.errors import GAVE_UP
 from sprintsync.http.ratelimit import is_secondary_rate_limit, server_wait
 
@@ -32,7 +32,7 @@ GATEWAY_STATUSES = frozenset({502, 504})
 # Requests the server cannot have seen: safe to send again whatever the method.
 NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Our own mistakes, never transient.
-NEVER_RETRY_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+NEVER_RETRY_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol, BudgetSpent)
 # Headers that say why a server throttled or which request failed (logged, never secret).
 REASON_HEADERS = ("RateLimit-Reason", "X-GitHub-Request-Id", "X-AREQUESTID", "X-Request-Id")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -174,6 +174,17 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
+        # A slow server must not stretch the run past its budget: no request starts once it
+        # is spent, and none may wait longer than what is left of it.
+        remaining = self._budget.remaining_seconds()
+        if remaining <= 0:
+            seconds = self._budget.policy.budget_seconds
+            raise BudgetSpent(f"the run's time budget of {seconds:g} s is spent", request=request)
+        timeouts = request.extensions.get("timeout") or {}
+        request.extensions["timeout"] = {
+            name: remaining if value is None else min(value, remaining)
+            for name, value in timeouts.items()
+        }
         self._budget.requests += 1
         # The slot is held until the body is read, so "in flight" means the whole exchange.
         async with self._budget.semaphore(request.url.host):

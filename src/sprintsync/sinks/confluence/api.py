@@ -10,7 +10,15 @@ import httpx
 
 from sprintsync.domain import JSON
 from sprintsync.errors import PublishError, UpstreamError, WriteConflictError, WriteUnknownError
-from sprintsync.http import PageGuard, check_response, describe_error_body, json_body, request_id
+from sprintsync.http import (
+    BudgetSpent,
+    PageGuard,
+    check_response,
+    describe_error_body,
+    json_body,
+    request_id,
+    same_origin_link,
+)
 
 SERVICE = "confluence"
 Deployment = Literal["cloud", "datacenter"]
@@ -66,6 +74,8 @@ async def call(
     """Send one request: its JSON, or a PublishError (a write: WriteConflictError/...Unknown)."""
     try:
         response = await client.request(method, url, **kwargs)
+    except BudgetSpent as error:  # not sent, so not an unknown outcome
+        raise PublishError(f"{SERVICE}: {error}, so {what} was not sent", service=SERVICE) from None
     except httpx.TransportError as error:
         message = f"{SERVICE} gave no answer to {what} ({type(error).__name__})"
         if method in {"POST", "PUT"}:
@@ -119,6 +129,11 @@ def next_link(body: Mapping[str, Any], guard: PageGuard) -> str | None:
         return None
     guard.check(str(following))
     return str(following)
+
+
+def on_origin(client: httpx.AsyncClient, url: str | httpx.URL) -> httpx.URL:
+    """A next-page URL, refused (PublishError naming the host) unless on the client's origin."""
+    return same_origin_link(client.base_url, url, service=SERVICE, error=PublishError)
 
 
 def web_url(links: Mapping[str, Any] | None) -> str | None:

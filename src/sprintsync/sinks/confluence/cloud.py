@@ -16,6 +16,7 @@ from sprintsync.sinks.confluence.api import (
     find_titled,
     link_guard,
     next_link,
+    on_origin,
     read_page,
     update_page_at,
 )
@@ -77,7 +78,7 @@ class CloudPageApi:
             if following is None:
                 return None
             # `_links.next` is host-relative and already holds `/wiki` and every parameter.
-            url, params = self._client.base_url.join(following), None
+            url, params = on_origin(self._client, following), None
             log.debug("confluence.page_list_next", title=title)
 
     async def get_page(self, page_id: str) -> Page:

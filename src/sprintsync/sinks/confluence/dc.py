@@ -53,7 +53,9 @@ class DataCenterPageApi:
             if following is None:
                 return None
             # v1 `_links.next` is relative to the base URL (context path included in `base`).
-            url, params = httpx.URL(f"{str(self._client.base_url).rstrip('/')}{following}"), None
+            if not httpx.URL(following).is_absolute_url:
+                following = f"{str(self._client.base_url).rstrip('/')}{following}"
+            url, params = api.on_origin(self._client, following), None
 
     async def get_page(self, page_id: str) -> Page:
         """The page's latest version with its storage body."""

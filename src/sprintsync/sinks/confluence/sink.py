@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TypeVar
+
 import httpx
 import structlog
 
@@ -21,12 +25,18 @@ from sprintsync.sinks.confluence.dc import DataCenterPageApi
 log = structlog.get_logger("sprintsync.sinks.confluence")
 
 MAX_WRITE_ATTEMPTS = 3
+_Read = TypeVar("_Read")
 CLOUD_HOST_SUFFIX = ".atlassian.net"
 
 
 def build_version_message(report: RenderedReport) -> str:
     """The version message of every page change: names the report's as-of date."""
     return f"sprintsync report as of {report.as_of.isoformat()}"
+
+
+def holds_report(page: Page, storage: str) -> bool:
+    """Whether the page as read back already shows the rendered report `storage`."""
+    return same_report(build_page_body(storage, current=page.body), page.body)
 
 
 def build_title(template: str, sprint_name: str) -> str:
@@ -115,11 +125,18 @@ class ConfluenceSink:
                 # The POST may have created the page (timeout) or someone else did: look first.
                 log.warning("confluence.create_uncertain", title=title, attempt=attempt)
                 found = await api.find_page(title)
+                if found is not None and holds_report(found, storage):
+                    return self._confirmed(found, after=error)
                 if found is not None:
                     return await self._update(api, found, storage=storage, message=message)
                 if isinstance(error, WriteConflictError):
                     raise
                 continue
+            except PublishError as error:
+                found = await self._read_back(error, lambda: api.find_page(title))
+                if found is None or not holds_report(found, storage):
+                    raise
+                return self._confirmed(found, after=error)
             log.info("confluence.page_created", page_id=page.id, title=title)
             return self._result(page, changed=True)
         raise PublishError(
@@ -131,7 +148,7 @@ class ConfluenceSink:
     async def _update(
         self, api: PageApi, page: Page, *, storage: str, message: str
     ) -> PublishResult:
-        wrote = False
+        wrote, refused = False, 0
         for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
             body = build_page_body(storage, current=page.body)
             if same_report(body, page.body):
@@ -143,17 +160,58 @@ class ConfluenceSink:
                 # Someone saved in between (409) or the PUT got no answer: re-read, never
                 # overwrite a newer version blindly, and carry its team notes.
                 log.warning("confluence.update_conflict", page_id=page.id, attempt=attempt)
-                wrote = wrote or isinstance(error, WriteUnknownError)
+                refused += isinstance(error, WriteConflictError)
                 page = await api.get_page(page.id)
+                if isinstance(error, WriteUnknownError) and holds_report(page, storage):
+                    return self._confirmed(page, after=error)
                 continue
+            except PublishError as error:
+                current = await self._read_back(error, partial(api.get_page, page.id))
+                if not holds_report(current, storage):
+                    raise
+                return self._confirmed(current, after=error)
             log.info("confluence.page_updated", page_id=page.id, version=updated.version)
             return self._result(updated, changed=True)
-        raise PublishError(
-            f"confluence page {page.id} ({page.title!r}) kept changing under us: "
-            f"{MAX_WRITE_ATTEMPTS} updates refused with a version conflict; not overwritten",
+        raise self._not_updated(page, refused=refused)
+
+    def _not_updated(self, page: Page, *, refused: int) -> PublishError:
+        """Every update attempt failed: say how, a conflict only when one was refused as such."""
+        where = f"confluence page {page.id} ({page.title!r})"
+        if refused == MAX_WRITE_ATTEMPTS:
+            return PublishError(
+                f"{where} kept changing under us: {MAX_WRITE_ATTEMPTS} updates refused with a "
+                "version conflict; not overwritten",
+                service=SERVICE,
+                status=409,
+            )
+        return PublishError(
+            f"{where} was not updated: {MAX_WRITE_ATTEMPTS - refused} of {MAX_WRITE_ATTEMPTS} "
+            f"updates got no answer and {refused} were refused with a version conflict, and "
+            "the page does not hold this report (expected an answer within http.timeout_seconds)",
             service=SERVICE,
-            status=409,
         )
+
+    @staticmethod
+    async def _read_back(error: PublishError, read: Callable[[], Awaitable[_Read]]) -> _Read:
+        """After a write's unusable answer (a 5xx, a 2xx that is not JSON), read the page back.
+
+        A clear refusal (4xx) needs no reading: the original error stands.
+        """
+        status = error.status
+        if status is not None and 400 <= status < 500:
+            raise error
+        log.warning("confluence.write_unclear", status=status, error=str(error))
+        return await read()
+
+    def _confirmed(self, page: Page, *, after: PublishError) -> PublishResult:
+        """The write's answer was lost or unusable, but the page holds our report: success."""
+        log.info(
+            "confluence.write_confirmed",
+            page_id=page.id,
+            version=page.version,
+            answer=type(after).__name__,
+        )
+        return self._result(page, changed=True)
 
     def _result(self, page: Page, *, changed: bool) -> PublishResult:
         destination = f"confluence page {page.id}"

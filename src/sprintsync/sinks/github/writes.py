@@ -9,7 +9,7 @@ import httpx
 import structlog
 
 from sprintsync.errors import PublishError, UpstreamError
-from sprintsync.http import PageGuard, check_response, json_body
+from sprintsync.http import PageGuard, check_response, json_body, same_origin_link
 
 log = structlog.get_logger("sprintsync.sinks.github.comment")
 
@@ -81,6 +81,9 @@ class CommentApi:
                 )
             comments += [c for c in page if isinstance(c, dict)]
             url, params = response.links.get("next", {}).get("url"), None
+            if url is not None:  # a link off the configured host would take the token along
+                base = self.client.base_url
+                url = str(same_origin_link(base, url, service=SERVICE, error=PublishError))
             log.debug("github_comment.page_fetched", count=len(page), next=url is not None)
         return comments
 

@@ -14,6 +14,7 @@ import structlog
 from sprintsync.domain import JSON
 from sprintsync.errors import UpstreamError
 from sprintsync.http import IDEMPOTENT, check_response, json_body, parse_rate_limit_reset
+from sprintsync.logs import clip
 
 log = structlog.get_logger("sprintsync.sources.github")
 
@@ -64,7 +65,7 @@ def error_types(errors: Sequence[dict[str, Any]]) -> set[str]:
 
 def describe_errors(errors: Sequence[dict[str, Any]]) -> str:
     """The errors' messages on one line."""
-    return "; ".join(str(e.get("message", e)) for e in errors)[:400]
+    return clip("; ".join(str(e.get("message", e)) for e in errors), 400)
 
 
 class GraphQLClient:
