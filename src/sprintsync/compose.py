@@ -42,6 +42,7 @@ from sprintsync.preflight import (
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink, github_headers, report_to_actions
+from sprintsync.sinks.github.comment import DEFAULT_AUTHOR, INSTALLATION_TOKEN_PREFIX
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
@@ -229,8 +230,19 @@ async def _github_comment_sink(
         issue=sink.issue,
         team=team.name,
         mode=sink.mode,
-        author=sink.author,
+        author=sink.author or _installation_login(wiring),
     )
+
+
+def _installation_login(wiring: Wiring) -> str | None:
+    """The Actions token's login, known from its `ghs_` prefix; None: the sink asks GitHub.
+
+    An installation token (the Actions `GITHUB_TOKEN` among them) cannot ask `GET /user`.
+    """
+    token = wiring.secrets.github_token
+    if token is not None and token.get_secret_value().startswith(INSTALLATION_TOKEN_PREFIX):
+        return DEFAULT_AUTHOR
+    return None
 
 
 async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:

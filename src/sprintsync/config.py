@@ -98,7 +98,7 @@ class GitHubCommentSinkConfig(StrictModel):
     mode: Literal["update", "daily"] = "update"
     api_url: str = "https://api.github.com"
     # The token's own login: only its comments are edited or deleted (API-NOTES §C.2).
-    author: Annotated[str, Field(min_length=1, max_length=100)] = "github-actions[bot]"
+    author: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # else asked
 
 
 SourceConfig = Annotated[JiraSourceConfig | GitHubSourceConfig, Field(discriminator="type")]

@@ -106,12 +106,18 @@ class FakeGitHubComments:
         """A comment already there before the test: by `author`, else by the token's owner."""
         return self._create(repo, number, body, host="api.github.com", author=author)
 
+    def _whoami(self) -> FakeResponse:
+        """`GET /user`: the token's account; an installation token (a bot) is refused with 403."""
+        if self.author.get("type") == "Bot":
+            return error(403, "Resource not accessible by integration")
+        return FakeResponse(body=dict(self.author))
+
     def inject(self, method: str, response: FakeResponse) -> None:
         """Answer the next `method` request with `response` instead (e.g. a rate limit)."""
         self.injected.append((method, response))
 
     def handle(self, request: FakeRequest) -> FakeResponse:
-        """Route one request."""
+        """Route one request (`GET /user`, then the comment routes)."""
         with self.lock:
             for index, (method, response) in enumerate(self.injected):
                 if method == request.method:
@@ -119,6 +125,8 @@ class FakeGitHubComments:
                     return response
             if request.headers.get("authorization") != f"Bearer {self.token}":
                 return error(401, "Bad credentials")
+            if request.path == "/user" and request.method == "GET":
+                return self._whoami()
             return self._route(request)
 
     def _route(self, request: FakeRequest) -> FakeResponse:  # noqa: PLR0911 - one per route

@@ -129,6 +129,25 @@ async def test_a_personal_token_learns_its_login_from_its_own_create(fake):
     assert result.url == earlier["html_url"]
 
 
+async def test_without_author_a_personal_token_asks_github_whose_it_is(fake):
+    """No `author`: `GET /user` names the PAT's login, so yesterday's comment is edited at once."""
+    fake.author = account("alice")
+    earlier = fake.seed(REPO, ISSUE, bodies_of(report("# yesterday\n"))[0])
+    async with published_to(fake, author=None) as (sink, server):
+        result = await sink.publish(report())
+    assert server.requests[0].path == "/user"
+    assert writes(server) == [f"PATCH {earlier['id']}"]
+    assert result.url == earlier["html_url"]
+
+
+async def test_without_author_an_installation_token_is_taken_for_the_actions_bot(fake):
+    """GitHub refuses `GET /user` to an installation token (403): the Actions bot is assumed."""
+    earlier = fake.seed(REPO, ISSUE, bodies_of(report("# yesterday\n"))[0])
+    async with published_to(fake, author=None) as (sink, server):
+        await sink.publish(report())
+    assert writes(server) == [f"PATCH {earlier['id']}"]
+
+
 async def test_a_configured_author_edits_in_place_at_once(fake):
     """With `author` set to the PAT's login the earlier comment is simply edited."""
     fake.author = account("alice")

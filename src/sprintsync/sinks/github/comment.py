@@ -27,7 +27,10 @@ log = structlog.get_logger("sprintsync.sinks.github.comment")
 # Marker and continuation note are counted against the part limit: keep room for them.
 FRAME_RESERVE = 200
 # Who writes with the Actions `GITHUB_TOKEN` (API-NOTES §C.2); a create of ours says otherwise.
-DEFAULT_AUTHOR = "github-actions[bot]"
+DEFAULT_AUTHOR = "github-actions[bot]"  # the Actions GITHUB_TOKEN writes as this bot
+# GitHub's token formats: `ghs_` is an installation token (an App, or the Actions GITHUB_TOKEN)
+# https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+INSTALLATION_TOKEN_PREFIX = "ghs_"  # noqa: S105 - a documented prefix, no secret
 # Passes of list-then-write: one to write, one to see what concurrent runs wrote, spare ones
 # for creates whose answers went missing. A pass that creates nothing ends the run.
 MAX_PASSES = 5
@@ -111,14 +114,14 @@ class GitHubCommentSink:
         issue: int,
         team: str,
         mode: Literal["update", "daily"] = "update",
-        author: str = DEFAULT_AUTHOR,
+        author: str | None = DEFAULT_AUTHOR,
     ) -> None:
         self._api = CommentApi(client, repo, issue)
         self._repo = repo
         self._issue = issue
         self._team = team
         self._mode = mode
-        self._me = author  # the token's login: as configured, until a create of ours says
+        self._me = author  # the token's login: configured, else asked; a create of ours says
         self._ignored: set[object] = set()
         self._unknown: list[Unknown] = []
 
@@ -130,6 +133,8 @@ class GitHubCommentSink:
     async def publish(self, report: RenderedReport) -> PublishResult:
         """Create, edit or delete our comments so that they hold exactly `report`."""
         self._api.writes, self._unknown = 0, []
+        if self._me is None:
+            self._me = await self._api.own_login() or DEFAULT_AUTHOR
         bodies = build_bodies(report, team=self._team, daily=self._mode == "daily")
         keys = [_key(body) for body in bodies]
         for _pass in range(MAX_PASSES):

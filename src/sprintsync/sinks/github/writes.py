@@ -87,6 +87,20 @@ class CommentApi:
             log.debug("github_comment.page_fetched", count=len(page), next=url is not None)
         return comments
 
+    async def own_login(self) -> str | None:
+        """The token's own login (`GET /user`), or None where GitHub refuses to say.
+
+        GitHub answers 403 to an installation token, which writes as its App's bot.
+        """
+        response = await self._send("GET", "/user", what="asking whose token this is", allow={403})
+        if response.status_code == 403:
+            return None
+        found = json_body(response, service=SERVICE, what="asking whose token this is")
+        login = found.get("login") if isinstance(found, dict) else None
+        if not isinstance(login, str) or not login:
+            raise PublishError("GitHub answered GET /user without a login", service=SERVICE)
+        return login
+
     async def get(self, comment_id: object) -> Comment | None:
         """One comment as GitHub has it now, or None when it does not exist."""
         response = await self._send(
