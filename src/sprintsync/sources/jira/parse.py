@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sprintsync.domain import Sprint, WorkState
 from sprintsync.errors import ConfigError, UpstreamError
@@ -15,6 +15,7 @@ from sprintsync.errors import ConfigError, UpstreamError
 _OFFSET_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 # bulkfetch's spec example gives `created` as an epoch int (API-NOTES A.2.1): ms above this.
 _EPOCH_MS_THRESHOLD = 1e11
+IssueT = TypeVar("IssueT", bound=Mapping[str, Any])
 SPRINT_FIELD_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"
 STORY_POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"
 FLOAT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
@@ -48,6 +49,14 @@ def parse_time(value: object) -> datetime:
             service="Jira",
         )
     return moment
+
+
+def unique_by_id(issues: Sequence[IssueT]) -> list[IssueT]:
+    """Search hits with each issue id once (the first): a page may repeat an earlier hit."""
+    first: dict[str, IssueT] = {}
+    for issue in issues:
+        first.setdefault(str(issue.get("id")), issue)
+    return list(first.values())
 
 
 def to_sprint_id(value: object) -> str | None:
