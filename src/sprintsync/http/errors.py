@@ -9,6 +9,7 @@ from itertools import accumulate
 import httpx
 
 from sprintsync.domain import JSON
+from sprintsync.domain.text import SURROGATE_ESCAPE, clean_strings
 from sprintsync.errors import UpstreamError
 
 REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
@@ -74,7 +75,8 @@ def load_json(content: bytes) -> JSON:
     utf8 = content if encoding == "utf-8" else decoded.encode("utf-8", "surrogatepass")
     if json_depth(utf8) > MAX_JSON_DEPTH:
         raise TooDeepError(MAX_JSON_DEPTH)
-    return json.loads(decoded)
+    value = json.loads(decoded)
+    return clean_strings(value) if SURROGATE_ESCAPE.search(decoded) else value
 
 
 def describe_error_body(response: httpx.Response) -> str:
