@@ -72,11 +72,20 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, required=True, help="the YAML config file")
 
 
+# CLI dates and clocks a report can be computed at (the tracker's moments are bounded alike).
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"expected a date YYYY-MM-DD between {FIRST_YEAR} and {LAST_YEAR}, got {text!r}"
+        )
+    return day
 
 
 def _timestamp(text: str) -> datetime:
@@ -84,10 +93,10 @@ def _timestamp(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise argparse.ArgumentTypeError(
             f"expected an ISO-8601 timestamp with offset such as 2025-01-25T18:00:00+01:00, "
-            f"got {text!r}"
+            f"between {FIRST_YEAR} and {LAST_YEAR}, got {text!r}"
         )
     return moment
 
@@ -106,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args, stdout=stdout, secrets=secrets, redactor=redactor)
     except SprintsyncError as error:
-        print(f"sprintsync: error: {redactor.text(str(error))}", file=stderr)
+        for line in redactor.text(str(error)).splitlines() or [""]:  # one line per problem
+            print(f"sprintsync: error: {line}", file=stderr)
         return exit_code_for(error)
     except Exception as error:  # noqa: BLE001 - the last line of defence maps to exit 1
         print(

@@ -24,8 +24,11 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from sprintsync.domain.text import SURROGATE_ESCAPE, clean_strings
 from sprintsync.errors import ConfigError
 
+MAX_FILE_BYTES = 1_000_000  # a config or plan file; real ones are a few kilobytes
+MAX_PROBLEMS = 20  # validation problems listed, one line each; the rest are counted
 _yaml_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("_yaml_data")
 
 
@@ -74,6 +77,12 @@ class FileSinkConfig(StrictModel):
     def _known_extension(cls, value: str) -> str:
         if Path(value).suffix.lower() not in {".md", ".json", ".xhtml"}:
             raise ValueError(f"expected a path ending in .md, .json or .xhtml, got {value!r}")
+        relative = Path(value).expanduser()
+        if not relative.is_absolute() and Path(os.path.normpath(relative)).parts[:1] == ("..",):
+            raise ValueError(
+                f"a relative path must stay inside the config file's folder, got {value!r}; "
+                "write an absolute path to put the report elsewhere"
+            )
         return value
 
 
@@ -254,9 +263,24 @@ _DatesAsTextLoader.yaml_implicit_resolvers = {
 
 
 def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
-    """A YAML file's top-level mapping, or a ConfigError naming the file (and line)."""
+    """A YAML file's top-level mapping, or a ConfigError naming the file (and line).
+
+    A file over `MAX_FILE_BYTES` is refused before it is read (YAML of 50 MB takes minutes
+    and gigabytes to load).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ConfigError(
+                f"{path}: the {what} is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
+                "expected a small YAML file"
+            )
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: the {what} is not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: {what} not found") from None
     except OSError as error:
@@ -270,7 +294,7 @@ def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: {what} is not valid YAML{where}: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top of the {what}")
-    return data
+    return clean_strings(data) if SURROGATE_ESCAPE.search(text) else data
 
 
 def describe_validation_error(path: Path, error: ValidationError) -> str:
@@ -286,9 +310,16 @@ def describe_validation_error(path: Path, error: ValidationError) -> str:
         elif problem["type"] == "missing":
             message = "required key is missing"
         elif "input" in problem and not isinstance(problem["input"], dict | list):
-            message += f" (got {problem['input']!r})"
-        lines.append(f"{path}: {key}: {message}")
+            message += f" (got {_short(problem['input'])})"
+        lines.append(" ".join(f"{path}: {key}: {message}".split()))
+    if len(lines) > MAX_PROBLEMS:
+        lines[MAX_PROBLEMS:] = [f"{path}: {len(lines) - MAX_PROBLEMS} more problems not shown"]
     return "\n".join(lines)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _key_path(location: tuple[int | str, ...]) -> str:

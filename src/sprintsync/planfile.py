@@ -12,8 +12,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from sprintsync.config import StrictModel, describe_validation_error, read_yaml_mapping
 from sprintsync.domain import Plan, PlanBlocker, PlanDay, PlanItem
 from sprintsync.errors import ConfigError
+from sprintsync.points import MAX_POINTS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Planned points: finite (`.inf` and `.nan` are refused), not negative, no more than a tracker's.
+Points = Annotated[float, Field(ge=0, le=MAX_POINTS, allow_inf_nan=False)]
 
 
 class BlockerModel(StrictModel):
@@ -42,7 +45,7 @@ class ItemModel(StrictModel):
 
     id: Annotated[str, Field(min_length=1)]
     title: str
-    points: Annotated[float, Field(ge=0)]
+    points: Points
     issues: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     epic: str | None = None
@@ -56,7 +59,7 @@ class PlanModel(StrictModel):
     start: dt.date | None = None
     end: dt.date | None = None
     working_days: tuple[str, ...] = WEEKDAYS[:5]
-    total_points: Annotated[float, Field(ge=0)] | None = None
+    total_points: Points | None = None
     days: tuple[DayModel, ...] = ()
     items: tuple[ItemModel, ...] = ()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -9,6 +10,21 @@ from decimal import ROUND_HALF_UP, Decimal
 # division (the ideal line) can need rounding, to this many places.
 PLACES = Decimal("0.000001")
 ONE_DECIMAL = Decimal("0.1")
+# The largest estimate taken as a number: far past any real story, far from where sums of a
+# sprint's estimates lose their six places (or overflow, as 1e308 + 1e308 does).
+MAX_POINTS = 1_000_000
+UNUSABLE_POINTS = (
+    f"story points that are not a usable number (NaN, infinite, text, or beyond ±{MAX_POINTS:,}) "
+    "were counted as unestimated"
+)
+
+
+def to_estimate(value: object) -> float | None:
+    """A usable estimate: a finite number within ±MAX_POINTS; else None (NaN, inf, 1e308, text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value) if abs(value) <= MAX_POINTS else math.inf
+    return number if math.isfinite(number) else None
 
 
 def to_decimal(value: float) -> Decimal:

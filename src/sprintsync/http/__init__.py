@@ -9,7 +9,7 @@ from sprintsync.http.errors import (
     json_body,
     request_id,
 )
-from sprintsync.http.paging import PageGuard, same_origin_link
+from sprintsync.http.paging import PageGuard, max_pages_for, same_origin_link
 from sprintsync.http.ratelimit import parse_rate_limit_reset, parse_retry_after, server_wait
 from sprintsync.http.transport import IDEMPOTENT, RetryingTransport
 
@@ -26,6 +26,7 @@ __all__ = [
     "describe_error_body",
     "gather_all",
     "json_body",
+    "max_pages_for",
     "parse_rate_limit_reset",
     "parse_retry_after",
     "request_id",

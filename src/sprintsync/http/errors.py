@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import accumulate
 
 import httpx
 
 from sprintsync.domain import JSON
+from sprintsync.domain.text import SURROGATE_ESCAPE, clean_strings
 from sprintsync.errors import UpstreamError
 from sprintsync.http.budget import BudgetSpent
 from sprintsync.logs import clip
@@ -16,6 +18,11 @@ REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "at
 # Set by the retrying transport on the answer it gave up on: why it stopped retrying.
 GAVE_UP = "sprintsync_gave_up"
 
+# Deeper than any API answer we read (ADF descriptions nest ~10); json.loads recurses once per
+# level and fails near 1,000 with a RecursionError, so deeper bodies are refused before it.
+MAX_JSON_DEPTH = 200
+_NOT_BRACKET = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 PROXY_HINT = "; a proxy or login page may stand in front of the service"
 DEFAULT_HINTS = {
     401: "the credentials were refused",
@@ -57,13 +64,39 @@ def _not_json(response: httpx.Response) -> str:
     return f"Content-Type {content_type!r}, starts with {first_bytes(response)!r}"
 
 
+class TooDeepError(ValueError):
+    """A JSON document nested deeper than `MAX_JSON_DEPTH`."""
+
+
+def json_depth(document: bytes) -> int:
+    """How deep a UTF-8 JSON document's arrays and objects nest (brackets in strings ignored).
+
+    C-speed bytes operations and `accumulate` do the work: no recursion, linear time. Escaped
+    backslashes and quotes go first; then every other piece between quotes is a string.
+    """
+    unescaped = document.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = b"".join(unescaped.split(b'"')[::2]).translate(None, _NOT_BRACKET)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def load_json(content: bytes) -> JSON:
+    """`json.loads` of a body (UTF-8/16/32), refusing one nested deeper than `MAX_JSON_DEPTH`."""
+    encoding = json.detect_encoding(content)
+    decoded = content.decode(encoding)
+    utf8 = content if encoding == "utf-8" else decoded.encode("utf-8", "surrogatepass")
+    if json_depth(utf8) > MAX_JSON_DEPTH:
+        raise TooDeepError(MAX_JSON_DEPTH)
+    value = json.loads(decoded)
+    return clean_strings(value) if SURROGATE_ESCAPE.search(decoded) else value
+
+
 def describe_error_body(response: httpx.Response) -> str:
     """The server's own error text, short: Atlassian and GitHub envelopes understood."""
     if not response.content:
         return ""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = load_json(response.content)
+    except (ValueError, UnicodeDecodeError):
         return f"a body that is not JSON: {_not_json(response)}"
     messages: list[str] = []
     if isinstance(body, dict):
@@ -117,7 +150,15 @@ def check_response(
 def json_body(response: httpx.Response, *, service: str, what: str) -> JSON:
     """The response's JSON, or an `UpstreamError` quoting the content type and the first bytes."""
     try:
-        return response.json()
+        return load_json(response.content)
+    except TooDeepError:
+        raise UpstreamError(
+            f"{service} answered {what} with JSON nested deeper than {MAX_JSON_DEPTH} levels "
+            f"(status {response.status_code}); no API answer sprintsync reads is that deep",
+            service=service,
+            status=response.status_code,
+            request_id=request_id(response),
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         content_type = response.headers.get("Content-Type") or ""
         suffix = "" if "json" in content_type else PROXY_HINT

@@ -4,7 +4,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sprintsync.errors import ConfigError
-from sprintsync.sources.github.wire import Iteration, select_iteration, to_current_item, to_sprint
+from sprintsync.sources.github.wire import (
+    Iteration,
+    build_points_notices,
+    select_iteration,
+    to_current_item,
+    to_sprint,
+    unique_items,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -90,3 +97,19 @@ def test_current_iteration_excludes_its_end_day():
     assert select_iteration(known, "current", cutoff_day=date(2026, 11, 29), where="p").id == "it7"
     with pytest.raises(ConfigError):
         select_iteration(known, "current", cutoff_day=date(2026, 11, 30), where="p")
+
+
+@pytest.mark.parametrize("points", [float("nan"), float("inf"), 1e308, -1e308])
+def test_unusable_points_are_no_estimate_and_one_notice_names_the_item(points):
+    """Points NaN / infinite / 1e308 on an item: unestimated, and a data-quality notice."""
+    node = {**pr_node("OPEN"), "points": {"number": points}}
+    current = to_current_item(node)
+    assert current.snapshot.points is None
+    [notice] = build_points_notices([current, to_current_item(pr_node("OPEN"))])
+    assert notice.endswith(f"counted as unestimated: {current.snapshot.content_key} ({points!r})")
+
+
+def test_an_item_repeated_across_pages_is_kept_once():
+    """The same item id twice (a page repeated by the server) is one item, the first."""
+    first, second = to_current_item(pr_node("OPEN")), to_current_item(pr_node("MERGED"))
+    assert unique_items([first, second]) == [first]

@@ -86,3 +86,22 @@ def test_no_description_gives_no_details_and_no_result():
     assert build_details(None) == ()
     assert build_result(None) is None
     assert to_plain_text(None) == ""
+
+
+def nested(depth: int) -> dict:
+    """A document of `depth` nested blockquotes around one bullet list and one Result line."""
+    node: dict = {
+        "type": "panel",
+        "content": [listing("bulletList", [text("deep detail")]), para(text("Result: reached"))],
+    }
+    for _ in range(depth):
+        node = {"type": "blockquote", "content": [node]}
+    return doc(node)
+
+
+def test_adf_nested_far_past_the_recursion_limit_is_read():
+    """ADF nested 5,000 deep (400 crashed with RecursionError) still gives details and result."""
+    document = nested(5_000)
+    assert build_details(document) == ("deep detail",)
+    assert build_result(document) == "reached"
+    assert "deep detail" in to_plain_text(document)

@@ -127,7 +127,7 @@ def next_link(body: Mapping[str, Any], guard: PageGuard) -> str | None:
     following = links.get("next") if isinstance(links, Mapping) else None
     if not following:
         return None
-    guard.check(str(following))
+    guard.check(str(following), items=[str(r.get("id")) for r in body.get("results") or []])
     return str(following)
 
 

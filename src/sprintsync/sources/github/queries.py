@@ -40,9 +40,10 @@ query ProjectFields($login: String!, $number: Int!) {{
   {RATE_LIMIT}
 }}"""
 
+ITEMS_PAGE_SIZE = 100
 _ITEMS_BODY = f"""
 projectV2(number: $number) {{
-  items(first: 100, after: $after) {{
+  items(first: {ITEMS_PAGE_SIZE}, after: $after) {{
     totalCount
     pageInfo {{ hasNextPage endCursor }}
     nodes {{

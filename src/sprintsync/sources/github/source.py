@@ -14,7 +14,7 @@ import structlog
 
 from sprintsync.domain import SprintData, TrackedIssue
 from sprintsync.errors import UpstreamError
-from sprintsync.http import PageGuard
+from sprintsync.http import PageGuard, max_pages_for
 from sprintsync.sources.github.graphql import (
     SERVICE,
     TOKEN_KINDS,
@@ -24,15 +24,17 @@ from sprintsync.sources.github.graphql import (
     error_types,
 )
 from sprintsync.sources.github.history import HistoryRules, build_histories
-from sprintsync.sources.github.queries import ITEMS_BY_OWNER_KIND, PROJECT_FIELDS
+from sprintsync.sources.github.queries import ITEMS_BY_OWNER_KIND, ITEMS_PAGE_SIZE, PROJECT_FIELDS
 from sprintsync.sources.github.wire import (
     CurrentItem,
     Iteration,
     ProjectInfo,
+    build_points_notices,
     select_iteration,
     to_current_item,
     to_project_info,
     to_sprint,
+    unique_items,
 )
 from sprintsync.state import SnapshotStore
 
@@ -106,9 +108,9 @@ class GitHubProjectsSource:
         issues = tuple(_enrich(issue, by_id.get(i)) for i, issue in histories.issues.items())
         for notice in histories.notices:
             log.warning("github.history_assumption", project=self._where, notice=notice)
-        return SprintData(
-            sprint=sprint, issues=issues, tracker_url=info.url, notices=histories.notices
-        )
+        in_iteration = [c for c in current if c.snapshot.iteration_id == iteration.id]
+        notices = (*histories.notices, *build_points_notices(in_iteration))
+        return SprintData(sprint=sprint, issues=issues, tracker_url=info.url, notices=notices)
 
     def _save_snapshot(self, iteration: Iteration, current: list[CurrentItem]) -> None:
         """Store the items in the iteration now, plus any seen in it before (moved ones too)."""
@@ -153,8 +155,9 @@ class GitHubProjectsSource:
             log.info("github.page_fetched", project=self._where, items=len(items))
             cursor = page["pageInfo"]["endCursor"]
             if not page["pageInfo"]["hasNextPage"]:
-                return items
-            guard.check(cursor or None)
+                return unique_items(items)
+            guard.cap(max_pages_for(page.get("totalCount"), ITEMS_PAGE_SIZE))
+            guard.check(cursor or None, items=[node["id"] for node in page["nodes"]])
             after = cursor
 
     async def _items_page(self, owner_kind: str, after: str | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sprintsync.domain import SnapshotItem, Sprint
 from sprintsync.errors import ConfigError
+from sprintsync.points import UNUSABLE_POINTS, to_estimate
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class CurrentItem:
     issue_type: str
     labels: tuple[str, ...]
     assignee: str | None
+    unusable_points: str | None = None  # the points value when it was no usable number
 
 
 def to_project_info(
@@ -126,13 +128,14 @@ def to_current_item(node: dict[str, Any]) -> CurrentItem:
     content = node.get("content") or {}
     kind = content.get("__typename", "Redacted")
     iteration = node.get("iteration") or {}
-    points = (node.get("points") or {}).get("number")
+    raw_points = (node.get("points") or {}).get("number")
+    points = to_estimate(raw_points)
     snapshot = SnapshotItem(
         item_id=node["id"],
         content_key=_content_key(node, content),
         title=content.get("title") or "(no access to this item)",
         iteration_id=iteration.get("iterationId"),
-        points=None if points is None else float(points),
+        points=points,
         status=(node.get("status") or {}).get("name"),
         closed=content.get("issueState") == "CLOSED"
         or content.get("prState") in {"CLOSED", "MERGED"},
@@ -148,7 +151,26 @@ def to_current_item(node: dict[str, Any]) -> CurrentItem:
         issue_type={"PullRequest": "Pull request", "DraftIssue": "Draft"}.get(kind, kind),
         labels=tuple(label["name"] for label in labels),
         assignee=assignees[0]["login"] if assignees else None,
+        unusable_points=None if raw_points is None or points is not None else repr(raw_points),
     )
+
+
+def build_points_notices(items: list[CurrentItem]) -> tuple[str, ...]:
+    """One data-quality notice naming every item whose points were no usable number."""
+    found = [
+        f"{item.snapshot.content_key} ({item.unusable_points})"
+        for item in items
+        if item.unusable_points is not None
+    ]
+    return (f"{UNUSABLE_POINTS}: {'; '.join(found)}",) if found else ()
+
+
+def unique_items(items: list[CurrentItem]) -> list[CurrentItem]:
+    """Items with each item id once (the first): a page may repeat an earlier item."""
+    first: dict[str, CurrentItem] = {}
+    for item in items:
+        first.setdefault(item.snapshot.item_id, item)
+    return list(first.values())
 
 
 def _content_key(node: dict[str, Any], content: dict[str, Any]) -> str:

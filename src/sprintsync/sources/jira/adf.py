@@ -22,6 +22,7 @@ RESULT_PREFIX = "Result:"
 BLOCK_NODES = frozenset(
     {"paragraph", "heading", "blockquote", "codeBlock", "rule", "panel", "listItem", "tableRow"}
 )
+_END = object()  # no child left
 
 
 def to_plain_text(node: JSON) -> str:
@@ -48,27 +49,45 @@ def _inline(node: dict[str, Any]) -> str | None:
     return result
 
 
-def _text(node: JSON) -> str:
-    if not isinstance(node, dict):
-        return ""
-    inline = _inline(node)
-    if inline is not None:
-        return inline
-    children = node.get("content") or []
+def _text(root: JSON) -> str:
+    """The text of a node tree, walked with an explicit stack: ADF may nest past recursion."""
+    top: list[str] = []
+    stack: list[tuple[dict[str, Any] | None, Iterator[object], list[str]]] = [
+        (None, iter([root]), top)
+    ]
+    while stack:
+        node, children, parts = stack[-1]
+        child = next(children, _END)
+        if child is _END:
+            stack.pop()
+            if node is not None:
+                stack[-1][2].append(_join(node, parts))
+        elif not isinstance(child, dict):
+            parts.append("")
+        elif (inline := _inline(child)) is not None:
+            parts.append(inline)
+        else:
+            stack.append((child, iter(child.get("content") or []), []))
+    return "".join(top)
+
+
+def _join(node: dict[str, Any], parts: list[str]) -> str:
+    """A block's text from its children's: list items as `- ` lines, blocks end a line."""
     kind = node.get("type")
     if kind in {"bulletList", "orderedList"}:
-        return "".join(f"- {_text(child).strip()}\n" for child in children)
-    text = "".join(_text(child) for child in children)
+        return "".join(f"- {part.strip()}\n" for part in parts)
+    text = "".join(parts)
     return f"{text}\n" if kind in BLOCK_NODES else text
 
 
-def _walk(node: JSON) -> Iterator[dict[str, JSON]]:
-    """Every node in document order (depth first)."""
-    if not isinstance(node, dict):
-        return
-    yield node
-    for child in node.get("content") or []:
-        yield from _walk(child)
+def _walk(root: JSON) -> Iterator[dict[str, JSON]]:
+    """Every node in document order (depth first), with an explicit stack."""
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(reversed(list(node.get("content") or [])))
 
 
 def _one_line(node: dict[str, Any]) -> str:

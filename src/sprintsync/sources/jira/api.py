@@ -201,8 +201,17 @@ class JiraApi(BaseJiraApi):
             log.debug("jira.page_fetched", what=what, page=len(pages), last=not token)
             if page.get("isLast") is True or not token:
                 return pages
-            guard.check(str(token))
+            guard.check(str(token), items=page_item_ids(page))
             body = {**body, "nextPageToken": token}
+
+
+def page_item_ids(page: JSONObject) -> list[str]:
+    """The ids a search or bulkfetch page brought: issue ids, or issue and history ids."""
+    ids = [str(issue.get("id")) for issue in page.get("issues") or []]
+    for log_ in page.get("issueChangeLogs") or []:
+        histories = log_.get("changeHistories") or []
+        ids += [f"{log_.get('issueId')}/{history.get('id')}" for history in histories]
+    return ids
 
 
 def to_object(value: JSON, *, what: str) -> JSONObject:

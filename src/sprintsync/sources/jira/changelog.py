@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sprintsync.points import UNUSABLE_POINTS, to_estimate
 from sprintsync.sources.jira.parse import FieldIds, parse_time
 
 
@@ -130,10 +131,38 @@ def mentions_sprint(changes: Iterable[Change], sprint_id: str) -> bool:
 
 
 def parse_points(value: str | None) -> float | None:
-    """An estimate from a changelog `fromString`/`toString` (a number as text, or null)."""
+    """An estimate from a changelog `fromString`/`toString` (a number as text, or null).
+
+    Text that is no usable number ("NaN", "Infinity", "1e308") is no estimate (`to_estimate`).
+    """
     if value is None or not value.strip():
         return None
     try:
-        return float(value)
+        return to_estimate(float(value))
     except ValueError:
         return None
+
+
+def unusable_points(raw: Mapping[str, Any], changes: Iterable[Change], estimate: str) -> list[str]:
+    """The estimates of one issue (field value, changelog text) that are no usable number."""
+    current = raw.get("fields", {}).get(estimate)
+    values = [] if current is None or to_estimate(current) is not None else [repr(current)]
+    for change in changes:
+        if change.field is Tracked.ESTIMATE:
+            texts = (change.from_text, change.to_text)
+            values += [repr(t) for t in texts if t and t.strip() and parse_points(t) is None]
+    return values
+
+
+def build_points_notices(
+    issues: Iterable[tuple[Mapping[str, Any], Iterable[Change]]], estimate: str
+) -> tuple[str, ...]:
+    """One data-quality notice naming every issue whose estimate was no usable number."""
+    found = []
+    for raw, changes in issues:
+        values = unusable_points(raw, changes, estimate)
+        if values:
+            found.append(f"{raw.get('key')} ({', '.join(dict.fromkeys(values))})")
+    if not found:
+        return ()
+    return (f"{UNUSABLE_POINTS}: {'; '.join(found)}",)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sprintsync.domain import JSON, Timeline, TrackedIssue, WorkState
+from sprintsync.points import to_estimate
 from sprintsync.sources.jira import adf, wiki
 from sprintsync.sources.jira.changelog import Change, Tracked, parse_points, sprint_ids
 from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time, to_sprint_ids
@@ -62,10 +63,6 @@ def _status(fields: Mapping[str, Any]) -> tuple[str | None, str]:
     return (str(status["id"]) if "id" in status else None), str(status.get("name") or "")
 
 
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def build_timelines(
     fields: Mapping[str, Any], changes: Sequence[Change], context: IssueContext
 ) -> dict[str, Timeline[Any]]:
@@ -87,7 +84,7 @@ def build_timelines(
     )
     estimate: Timeline[float | None] = build_timeline(
         _of(changes, Tracked.ESTIMATE),
-        current=_number(fields.get(ids.estimate)),
+        current=to_estimate(fields.get(ids.estimate)),
         before=lambda c: parse_points(c.from_text),
         after=lambda c: parse_points(c.to_text),
     )

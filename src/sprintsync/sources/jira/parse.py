@@ -6,15 +6,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sprintsync.domain import Sprint, WorkState
 from sprintsync.errors import ConfigError, UpstreamError
 
 # Issue fields carry "+0000"/"-0800" (no colon); sprints carry "Z" (API-NOTES A.0).
 _OFFSET_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+# The moments a sprint's days can be laid out between (a sprint ending in 9999 cannot).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 # bulkfetch's spec example gives `created` as an epoch int (API-NOTES A.2.1): ms above this.
 _EPOCH_MS_THRESHOLD = 1e11
+IssueT = TypeVar("IssueT", bound=Mapping[str, Any])
 SPRINT_FIELD_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"
 STORY_POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"
 FLOAT_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
@@ -26,8 +30,29 @@ _LEGACY_SPRINT_ID = re.compile(
 )
 
 
-def parse_time(value: object) -> datetime:
-    """An aware datetime from a Jira timestamp: ISO with `Z`/`+0000`/`-08:00`, or epoch s/ms."""
+def parse_time(value: object, *, field: str = "a timestamp") -> datetime:
+    """An aware datetime from a Jira timestamp: ISO with `Z`/`+0000`/`-08:00`, or epoch s/ms.
+
+    Moments outside [EARLIEST, LATEST) are refused (exit 3) naming `field` and the value: a
+    sprint that ends in 9999 or began in year 1 cannot be laid out day by day.
+    """
+    moment = _parse_time(value)
+    if moment is not None and not EARLIEST <= moment < LATEST:
+        raise UpstreamError(
+            f"Jira sent {field} sprintsync cannot use: {value!r} (expected a moment between "
+            f"{EARLIEST.year} and {LATEST.year})",
+            service="Jira",
+        )
+    if moment is None:
+        raise UpstreamError(
+            f"Jira sent a timestamp sprintsync cannot read: {value!r} "
+            "(expected ISO-8601 with an offset, or epoch seconds/milliseconds)",
+            service="Jira",
+        )
+    return moment
+
+
+def _parse_time(value: object) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_epoch(float(value))
     if isinstance(value, str) and value.strip().isdigit():
@@ -41,13 +66,15 @@ def parse_time(value: object) -> datetime:
             moment = datetime.fromisoformat(_OFFSET_NO_COLON.sub(r"\1:\2", text))
         except ValueError:
             moment = None
-    if moment is None or moment.tzinfo is None:
-        raise UpstreamError(
-            f"Jira sent a timestamp sprintsync cannot read: {value!r} "
-            "(expected ISO-8601 with an offset, or epoch seconds/milliseconds)",
-            service="Jira",
-        )
-    return moment
+    return None if moment is None or moment.tzinfo is None else moment
+
+
+def unique_by_id(issues: Sequence[IssueT]) -> list[IssueT]:
+    """Search hits with each issue id once (the first): a page may repeat an earlier hit."""
+    first: dict[str, IssueT] = {}
+    for issue in issues:
+        first.setdefault(str(issue.get("id")), issue)
+    return list(first.values())
 
 
 def to_sprint_id(value: object) -> str | None:
@@ -70,7 +97,10 @@ def to_sprint_ids(value: object) -> frozenset[str]:
 
 def _from_epoch(number: float) -> datetime:
     seconds = number / 1000 if number > _EPOCH_MS_THRESHOLD else number
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # 1e20: past year 9999
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def to_sprint(raw: Mapping[str, Any], *, board_url: str | None = None) -> Sprint:
@@ -86,9 +116,11 @@ def to_sprint(raw: Mapping[str, Any], *, board_url: str | None = None) -> Sprint
         id=str(raw["id"]),
         name=str(raw.get("name", "")),
         state=str(raw.get("state", "")),
-        start=parse_time(start),
-        end=parse_time(end) if end else None,
-        complete=parse_time(complete) if complete else None,
+        start=parse_time(start, field=f"sprint {raw.get('id')} start date"),
+        end=parse_time(end, field=f"sprint {raw.get('id')} endDate") if end else None,
+        complete=parse_time(complete, field=f"sprint {raw.get('id')} completeDate")
+        if complete
+        else None,
         goal=str(raw.get("goal") or ""),
         board_url=board_url,
     )

@@ -11,7 +11,12 @@ from sprintsync.domain import JSONObject, SprintData
 from sprintsync.http import gather_all
 from sprintsync.sources.jira.api import BaseJiraApi, JiraApi
 from sprintsync.sources.jira.api_dc import JiraDataCenterApi
-from sprintsync.sources.jira.changelog import Change, mentions_sprint, to_changes
+from sprintsync.sources.jira.changelog import (
+    Change,
+    build_points_notices,
+    mentions_sprint,
+    to_changes,
+)
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
 from sprintsync.sources.jira.parse import (
     BoardConfig,
@@ -21,6 +26,7 @@ from sprintsync.sources.jira.parse import (
     to_board_config,
     to_field_ids,
     to_sprint,
+    unique_by_id,
 )
 
 log = structlog.get_logger("sprintsync.jira")
@@ -128,6 +134,7 @@ class JiraSource:
             base_url=self._base_url,
         )
         issues, notices = await self._fetch_issues(config, context, since=sprint.start)
+        notices += build_points_notices(issues, context.fields.estimate)
         tracked = tuple(
             to_tracked_issue(raw, changes, context, cutoff=cutoff) for raw, changes in issues
         )
@@ -140,13 +147,13 @@ class JiraSource:
         self, config: BoardConfig, context: IssueContext, *, since: datetime
     ) -> tuple[list[tuple[JSONObject, list[Change]]], tuple[str, ...]]:
         fields = build_search_fields(context.fields)
-        current = await self._api.search(build_sprint_jql(context.sprint_id), fields)
+        current = unique_by_id(await self._api.search(build_sprint_jql(context.sprint_id), fields))
         candidates: list[JSONObject] = []
         notices: tuple[str, ...] = ()
         scope = build_removed_scope(config)
         if scope:
             jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
-            candidates = await self._api.search(jql, fields)
+            candidates = unique_by_id(await self._api.search(jql, fields))
         else:
             notices = (
                 (
