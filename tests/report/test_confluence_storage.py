@@ -115,3 +115,21 @@ def test_template_is_autoescaped_and_strict():
     assert env.autoescape(storage.TEMPLATE) is True  # type: ignore[operator,call-arg]
     with pytest.raises(UndefinedError, match="undefined"):
         env.get_template(storage.TEMPLATE).render()
+
+
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_dropped_from_tracker_text():
+    """An unterminated right-to-left override in a title cannot reverse "(4 points)" on the page."""
+    view = sprint5_view()
+    day = view.days[0]
+    title = f"Evil \u202eright to left{BIDI} title"
+    task = dataclasses.replace(day.completed[0], title=title, details=(f"a{BIDI}b",))
+    days = (dataclasses.replace(day, completed=(task,), goal="\u2067goal"), *view.days[1:])
+    body = render_storage(dataclasses.replace(view, days=days))
+    assert not any(char in body for char in BIDI)
+    root = parse_storage(body)
+    headings = ["".join(h.itertext()) for h in root.iter("h4")]
+    assert "MON-001: Evil right to left title (4 points)" in headings
+    assert "ab" in ["".join(e.itertext()) for e in root.iter("li")]

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from fakes.confluence import parse_storage
 from report.sprint5_data import SPRINT, seed_view, sprint_data
-from sprintsync.report.markdown import md_text, render_markdown
+from sprintsync.report.markdown import BIDI_CONTROLS, md_text, render_markdown
 from sprintsync.report.storage import render_storage
 
 # Any text a tracker may hold; only texts Markdown would not show at all are left out.
@@ -92,8 +92,11 @@ def test_storage_body_stays_well_formed_xml(text):
     parse_storage(render_storage(view_with(text or "x")))
 
 
+# Bidi controls are left out: they are dropped on purpose (test_confluence_storage).
 XML_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters=f"\ufffe\uffff{BIDI_CONTROLS}"
+    ),
     min_size=1,
     max_size=60,
 ).filter(lambda t: t.strip() and " " not in t and t == t.strip())

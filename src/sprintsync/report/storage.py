@@ -34,15 +34,20 @@ DEFAULT_COLOUR = "Grey"
 
 # Characters XML 1.0 forbids even escaped (control characters, lone surrogates, U+FFFE/F):
 # https://www.w3.org/TR/xml/#charsets. Tracker text may hold them; a body with one is refused.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Also dropped: the bidirectional controls (Unicode UAX #9, the set md_text drops), as an
+# unterminated U+202E in a title reverses the rest of the line as displayed, "(13 points)" too.
+_DROPPED = re.compile(
+    "[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def xml_chars(value: object) -> object:
-    """Every printed value without the characters XML cannot carry (Jinja2 `finalize`)."""
+    """Every printed value without the characters XML cannot carry nor bidi controls (finalize)."""
     if isinstance(value, Markup):
-        return Markup(_NOT_XML.sub("", str(value)))  # noqa: S704 - already-trusted markup, chars only removed
+        return Markup(_DROPPED.sub("", str(value)))  # noqa: S704 - already-trusted markup, chars only removed
     if isinstance(value, str):
-        return _NOT_XML.sub("", value)
+        return _DROPPED.sub("", value)
     return value
 
 

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gfm_helpers import elements, render_gfm, visible_text
+from sprintsync.report.markdown import md_text
 from sprintsync.sinks.github.split import build_blocks, split_markdown
 
 LIMIT = 400
@@ -117,3 +119,74 @@ def test_tiny_limit_is_refused():
     """A limit too small to hold a marker and a line is a programming error."""
     with pytest.raises(ValueError, match="too small"):
         split_markdown("x", limit=10)
+
+
+# A long "In Progress" line as the template writes it: tracker text through md_text (escapes
+# before "<", "&", "*", URLs, mentions) between template markup (strong, a link, a code span,
+# an entity, an HTML tag) and characters that display as one (ZWJ family, accent, flag, tone).
+HOSTILE_ITEMS = (
+    md_text("https://x.example/<img src=x onerror=alert(1)//>"),
+    md_text("a &amp; b &#x41; <a href=https://evil.example>x</a> \\<b>"),
+    md_text("*not em* _not em_ `not code` ~~not del~~ [not](a link) [ ] [^1]"),
+    md_text("@alice #12 GH-5 www.x.example a@b.example"),
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467 e\u0301 \U0001f1eb\U0001f1f7 \U0001f44d\U0001f3fd",
+    "&amp; &#x41; &copy; **bold words** [a link](https://x.example/p) `code <img src=x> here`",
+    '<span title="*a* b">span</span> ~~gone~~',
+)
+LONG_LINE = "- **In Progress**: " + ", ".join(HOSTILE_ITEMS * 3)
+DOCUMENT = f"Intro paragraph.\n\n{LONG_LINE}\n\nAfter."
+
+
+def squeezed(rendered: str) -> str:
+    """The visible text without any whitespace (a cut may add or drop a space or a line)."""
+    return "".join(visible_text(rendered).split())
+
+
+def test_a_cut_line_adds_no_markup_at_any_cut_position():
+    """Cut at every offset, each part shows only elements of the whole and no text changes."""
+    whole = render_gfm(DOCUMENT)
+    allowed = set(elements(whole))
+    assert {"img", "em"}.isdisjoint(allowed)  # the line holds them only as text
+    for limit in range(200, len(DOCUMENT) + 1):
+        parts = split_markdown(DOCUMENT, limit=limit)
+        assert all(len(part) <= limit for part in parts)
+        rendered = [render_gfm(part) for part in parts]
+        for part, html in zip(parts, rendered, strict=True):
+            assert set(elements(html)) <= allowed, (limit, part)
+        assert "".join(squeezed(html) for html in rendered) == squeezed(whole), limit
+
+
+def test_a_long_line_is_cut_after_a_separator_not_inside_an_item():
+    """Between items (after ", ") when the second half of the part has one."""
+    items = [f"K-{n} (Title {n})" for n in range(60)]
+    parts = split_markdown("- **In Progress**: " + ", ".join(items), limit=LIMIT)
+    assert all(part.endswith(", ") for part in parts[:-1])
+    assert all(part.startswith("K-") for part in parts[1:])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" * 199 + "\\<" + "y" * 300,
+        "x" * 198 + "&amp;" + "y" * 300,
+        "x" * 199 + "e\u0301" + "y" * 300,
+        "x" * 199 + "\U0001f468\u200d\U0001f469" + "y" * 300,
+        "x" * 199 + "@\u200b" + "y" * 300,
+    ],
+    ids=["escape", "entity", "combining-mark", "zwj-sequence", "zwsp-after-at"],
+)
+def test_a_cut_without_spaces_keeps_escapes_entities_and_clusters_whole(line):
+    """With no space to cut at, the cut still falls outside an escape, entity or cluster."""
+    parts = split_markdown(line, limit=200)
+    assert "".join(parts) == line
+    for part in parts:
+        assert not part.startswith(("<", ";", "amp", "\u0301", "\u200d", "\U0001f469", "\u200b"))
+        assert not part.endswith(("\\", "&", "\u200d"))
+
+
+def test_the_rest_of_a_cut_line_starts_no_block():
+    """A cut never leaves "- ", "1. ", "> ", "#", "|" or a space at the start of a part."""
+    words = " ".join(["- x", "1. y", "> z", "# h", "| p", "2) q", "+ r", "=", "word"] * 40)
+    for limit in range(200, 260):
+        for part in split_markdown(words, limit=limit)[1:]:
+            assert part[0].isalpha(), (limit, part[:5])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # GitHub refuses a comment body over 65,536 characters (API-NOTES §0.10); we stay well below.
@@ -13,6 +15,28 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DETAILS_OPEN = re.compile(r"<details[\s>]", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _CONTINUED_SUMMARY = "<details><summary>(continued)</summary>"
+# Spans a cut must not split (issue 14: `\` cut from `<` left a live `<img …>` at the start of
+# the next part): a backslash escape, an entity, an HTML tag or autolink, a code span, a link,
+# emphasis. Bounded repeats keep a hostile line linear.
+_UNCUTTABLE = re.compile(
+    r"\\[\s\S]"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
+    r"|<[A-Za-z/!?][^<>\n]{0,500}>"
+    r"|(?<!`)(?P<ticks>`++)[^`]{1,500}(?P=ticks)(?!`)"
+    r"|!?\[[^\[\]\n]{0,500}\]\([^()\n]{0,2000}\)"
+    r"|(?<![\\*_~])(?P<em>[*_~]{1,3})(?=[^\s*_~])[^*_~\n]{0,500}?(?<=[^\s*_~\\])(?P=em)(?![*_~])"
+)
+# What may begin the rest of a cut line, which starts a new Markdown document: a letter, a
+# backslash, a number that is not a list marker, a non-ASCII character; never a block marker
+# (- + * > # | ` ~ < = 1. 1)) nor a space, nor what GFM would autolink there and not before.
+_SAFE_START = re.compile(
+    r"(?!(?i:www\.)|[A-Za-z]+://|[\w.+-]+@)(?:[^\W\d_]|\\|\d++(?![.)])|[^\x00-\x7f\s])"
+)
+# Characters that belong to the one before them (U+200B: md_text puts it after "@" and "#").
+_JOINERS = frozenset("\u200b\u200c\u200d\u2060\ufe0e\ufe0f")
+_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)
+_TAG_CHARACTERS = range(0xE0020, 0xE0080)  # subdivision flags
 
 
 @dataclass(frozen=True)
@@ -33,7 +57,9 @@ def split_markdown(text: str, *, limit: int = PART_LIMIT) -> list[str]:
 
     Joining the parts with a newline gives `text` back unless a single block is longer than
     `limit`: then that block is cut into well-formed pieces (a table repeats its header, a
-    fence is closed and reopened, a details block is closed and reopened, a line is cut).
+    fence is closed and reopened, a details block is closed and reopened, a line is cut
+    between items or at a space, never inside an escape, entity, tag, code span, link,
+    emphasis or character cluster, and never so that the rest starts a block).
     """
     if limit < 200:
         raise ValueError(f"a part limit of {limit} characters is too small (expected >= 200)")
@@ -167,6 +193,64 @@ def _cut_lines(block: Block, limit: int) -> list[Block]:
 
 
 def _cut_long_line(line: str, limit: int) -> list[str]:
+    """`line` in pieces of at most `limit` characters, each cut where neither side changes."""
     if len(line) <= limit:
         return [line]
-    return [line[start : start + limit] for start in range(0, len(line), limit)]
+    spans = [(m.start(), m.end()) for m in _UNCUTTABLE.finditer(line)]
+    guard = _Guard(spans, [start for start, _ in spans])
+    pieces: list[str] = []
+    begin = 0
+    while len(line) - begin > limit:
+        cut = _cut_position(line, begin, begin + limit, guard)
+        pieces.append(line[begin:cut])
+        begin = cut
+    pieces.append(line[begin:])
+    return pieces
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """The uncuttable spans of one line, sorted by start."""
+
+    spans: list[tuple[int, int]]
+    starts: list[int]
+
+    def allows(self, line: str, index: int) -> bool:
+        """Whether a cut before `line[index]` splits no span and no character cluster."""
+        at = bisect_left(self.starts, index) - 1
+        if at >= 0 and self.spans[at][1] > index:
+            return False
+        return not _joined(line[index - 1], line[index])
+
+
+def _joined(before: str, after: str) -> bool:
+    """Whether two characters display as one (combining mark, joiner, flag, skin tone)."""
+    if after in _JOINERS or before == "\u200d" or unicodedata.category(after).startswith("M"):
+        return True
+    if ord(after) in _EMOJI_MODIFIERS or ord(after) in _TAG_CHARACTERS:
+        return True
+    if "\ud800" <= before <= "\udbff" and "\udc00" <= after <= "\udfff":  # a surrogate pair
+        return True
+    return ord(before) in _REGIONAL_INDICATORS and ord(after) in _REGIONAL_INDICATORS
+
+
+def _cut_position(line: str, begin: int, end: int, guard: _Guard) -> int:
+    """Where to cut `line[begin:]` at or before `end`: between items, at a space, else anywhere.
+
+    The cut splits no escape, entity, tag, code span or character cluster, and the rest starts
+    with a character that begins no block if at all possible. Separators are looked for in the
+    second half only, so that pieces stay large; the last resort is `end` itself.
+    """
+    half = begin + (end - begin) // 2
+    for separator in (", ", " "):
+        found = line.rfind(separator, half, end)
+        while found != -1:
+            cut = found + len(separator)
+            if _SAFE_START.match(line, cut) and guard.allows(line, cut):
+                return cut
+            found = line.rfind(separator, half, found)
+    for safe_start_only in (True, False):
+        for cut in range(end, begin, -1):
+            if (not safe_start_only or _SAFE_START.match(line, cut)) and guard.allows(line, cut):
+                return cut
+    return end
