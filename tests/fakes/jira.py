@@ -105,6 +105,8 @@ class FakeJira:
     max_in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _by_id: dict[str, FakeIssue] = field(default_factory=dict)
+    _indexed: int = -1
+    _entries: tuple[Any, list[tuple[str, dict[str, Any]]]] | None = None
     _tokens: dict[str, tuple[str, dict[str, Any], int]] = field(default_factory=dict)
     _counter: Iterator[int] = field(default_factory=itertools.count)
 
@@ -296,9 +298,10 @@ class FakeJira:
 
     def _find(self, id_or_key: str) -> FakeIssue | None:
         """An issue by id, else by key case-insensitively (bulkfetch's lenient lookup)."""
-        if len(self._by_id) != len(self.issues):
+        if self._indexed != len(self.issues):  # issues are only ever appended
             self._by_id = {i.id: i for i in self.issues}
             self._by_id.update({i.key.upper(): i for i in self.issues})
+            self._indexed = len(self.issues)
         return self._by_id.get(id_or_key) or self._by_id.get(id_or_key.upper())
 
     def _issue_bulkfetch(self, request: FakeRequest) -> FakeResponse:
@@ -344,7 +347,10 @@ class FakeJira:
         offset = self._resume("changelog", body.get("nextPageToken"), query)
         if offset is None:
             return errors("The provided next page token is invalid or expired.", status=400)
-        entries = self._histories(ids, field_ids)
+        first = body.get("nextPageToken") is None
+        if first or self._entries is None or self._entries[0] != query:  # later pages: reuse
+            self._entries = (query, self._histories(ids, field_ids))
+        entries = self._entries[1]
         size = min(int(body.get("maxResults") or 1000), self.changelog_page_size)
         page = entries[offset : offset + size]
         logs: list[dict[str, Any]] = []

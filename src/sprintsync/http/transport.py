@@ -174,7 +174,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     async def _send_once(self, request: httpx.Request) -> httpx.Response:
-        self._budget.requests += 1
+        self._budget.count_request()
         # The slot is held until the body is read, so "in flight" means the whole exchange.
         async with self._budget.semaphore(request.url.host):
             response = await self._inner.handle_async_request(request)
