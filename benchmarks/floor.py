@@ -27,10 +27,12 @@ CHANGELOG_FIELDS = ["status", "customfield_10020", "customfield_10016", "customf
 
 
 async def post(client: httpx.AsyncClient, gate: asyncio.Semaphore, path: str, body: dict) -> dict:
-    """One POST under the in-flight limit; its JSON."""
+    """One POST under the in-flight limit; its JSON (`{}` for issue pages: never decoded)."""
     async with gate:
         response = await client.post(path, json=body)
     response.raise_for_status()
+    if path.endswith("/issue/bulkfetch"):
+        return {}
     return response.json()
 
 
