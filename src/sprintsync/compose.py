@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from contextlib import AsyncExitStack
@@ -29,7 +30,7 @@ from sprintsync.config import (
     TeamConfig,
     environment,
 )
-from sprintsync.domain import Plan, Sink, Source
+from sprintsync.domain import Plan, Sink, Source, SprintData
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.logs import Redactor
@@ -71,6 +72,7 @@ class Wiring:
     now: datetime
     stack: AsyncExitStack
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
+    sources: dict[str, Source] = field(default_factory=dict)  # one per identical source
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
 
 
@@ -80,6 +82,27 @@ class Credential:
 
     secret: str
     user: str | None = None
+
+
+class SharedSource:
+    """A source several teams may use: each cut-off is fetched once, the others wait for it."""
+
+    def __init__(self, inner: Source) -> None:
+        self._inner = inner
+        self._fetches: dict[datetime, asyncio.Future[SprintData]] = {}
+
+    async def fetch(self, *, cutoff: datetime) -> SprintData:
+        """The inner source's data for `cutoff`, fetched by the first team that asks."""
+        if cutoff not in self._fetches:
+            self._fetches[cutoff] = asyncio.ensure_future(self._inner.fetch(cutoff=cutoff))
+        # shield: one waiting team cancelled does not cancel the fetch the others wait for
+        return await asyncio.shield(self._fetches[cutoff])
+
+
+def source_key(team: TeamConfig, timezone: ZoneInfo) -> str:
+    """What makes two teams' sources the same fetch: the source settings and the zone."""
+    settings = team.source.model_dump(mode="json", exclude={"count_subtasks"})
+    return f"{sorted(settings.items())!r} {timezone.key}"
 
 
 def atlassian_auth(
@@ -121,11 +144,16 @@ async def open_source(
     *,
     timezone: ZoneInfo,
 ) -> Source:
-    """The team's tracker adapter."""
-    source = team.source
-    if isinstance(source, JiraSourceConfig):
-        return await _jira_source(source, wiring)
-    return await _github_source(source, wiring, timezone=timezone)
+    """The team's tracker adapter, shared with every team of the run that reads the same."""
+    key = source_key(team, timezone)
+    if key not in wiring.sources:
+        source = team.source
+        if isinstance(source, JiraSourceConfig):
+            inner = await _jira_source(source, wiring)
+        else:
+            inner = await _github_source(source, wiring, timezone=timezone)
+        wiring.sources[key] = SharedSource(inner)
+    return wiring.sources[key]
 
 
 async def jira_client(source: JiraSourceConfig, wiring: Wiring) -> httpx.AsyncClient:
@@ -283,10 +311,15 @@ async def run_teams(
     stdout: TextIO,
     redactor: Redactor,
 ) -> int:
-    """Every team's report, one after another; one team's failure never stops the others."""
+    """Every team's report, `concurrent_teams` at a time; one team's failure never stops the others.
+
+    All teams share the run's budget and per-host limits; their outputs and summaries come
+    in the config's order once all are done.
+    """
     http = loaded.settings.http
     policy = RetryPolicy(**http.model_dump(exclude={"allow_insecure_http"}))
     budget = RunBudget(policy=policy)
+    gate = asyncio.Semaphore(loaded.settings.concurrent_teams)
     worst = EXIT_OK
     async with AsyncExitStack() as stack:
         wiring = Wiring(
@@ -297,27 +330,53 @@ async def run_teams(
             stack=stack,
             redactor=redactor,
         )
-        for team in teams:
-            started, requests_before = time.monotonic(), budget.requests
-            try:
-                outcome = await _run_one(team, wiring, options=options)
-            except SprintsyncError as error:
+
+        async def one(team: TeamConfig) -> _TeamResult:
+            async with gate:
+                started = time.monotonic()
+                with budget.counting() as requests:
+                    try:
+                        outcome: TeamOutcome | SprintsyncError = await _run_one(
+                            team, wiring, options=options
+                        )
+                    except SprintsyncError as error:
+                        outcome = error
+                return _TeamResult(outcome, requests[0], time.monotonic() - started)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(team)) for team in teams]
+        except BaseExceptionGroup as failed:  # not a SprintsyncError: a bug, raised as it is
+            raise failed.exceptions[0] from None
+        for team, task in zip(teams, tasks, strict=True):
+            result = task.result()
+            if isinstance(result.outcome, SprintsyncError):
                 if len(teams) == 1:
-                    raise
-                log.error("team.failed", team=team.name, error=str(error))  # noqa: TRY400 - no traceback
-                worst = max(worst, exit_code_for(error))
+                    raise result.outcome
+                log.error("team.failed", team=team.name, error=str(result.outcome))
+                worst = max(worst, exit_code_for(result.outcome))
                 continue
-            if options.dry_run:
-                print(outcome.report.markdown, file=stdout, end="")
-            else:
-                report_to_actions(outcome.report, outcome.published, env=environment())
-            log_summary(
-                outcome,
-                dry_run=options.dry_run,
-                requests=budget.requests - requests_before,
-                seconds=time.monotonic() - started,
-            )
+            _report(result, options=options, stdout=stdout)
     return worst
+
+
+@dataclass(frozen=True)
+class _TeamResult:
+    outcome: TeamOutcome | SprintsyncError
+    requests: int
+    seconds: float
+
+
+def _report(result: _TeamResult, *, options: RunOptions, stdout: TextIO) -> None:
+    """A team's outputs: the dry-run Markdown or the Actions outputs, then its summary."""
+    outcome = result.outcome
+    if not isinstance(outcome, TeamOutcome):  # pragma: no cover - failures are logged instead
+        return
+    if options.dry_run:
+        print(outcome.report.markdown, file=stdout, end="")
+    else:
+        report_to_actions(outcome.report, outcome.published, env=environment())
+    log_summary(outcome, dry_run=options.dry_run, requests=result.requests, seconds=result.seconds)
 
 
 async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamJob:

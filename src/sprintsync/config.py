@@ -134,7 +134,7 @@ class HttpConfig(StrictModel):
     base_wait_seconds: Annotated[float, Field(ge=0)] = 2.0
     max_wait_seconds: Annotated[float, Field(ge=0)] = 60.0
     budget_seconds: Annotated[float, Field(ge=0)] = 300.0
-    max_in_flight_per_host: Annotated[int, Field(ge=1, le=32)] = 4
+    max_in_flight_per_host: Annotated[int, Field(ge=1, le=32)] = 8
     allow_insecure_http: bool = False  # plain http:// to a non-loopback host (logged)
 
 
@@ -153,6 +153,7 @@ class Settings(BaseSettings):
 
     timezone: str = "UTC"
     templates: str | None = None
+    concurrent_teams: Annotated[int, Field(ge=1, le=32)] = 4
     http: HttpConfig = HttpConfig()
     state: StateConfig = StateConfig()
     teams: Annotated[tuple[TeamConfig, ...], Field(min_length=1)]

@@ -4,8 +4,13 @@ Behaves like the real site where sprintsync depends on it (API-NOTES §0, A.*, E
 Basic auth or 401; `/rest/api/{2,3}/search` answer 410 (CHANGE-2046); `/search/jql` needs
 bounded JQL, returns `id` only unless `fields` are named, pages of `page_size` with opaque
 tokens and no `nextPageToken` key on the last page; bulkfetch pages with tokens and refuses
-more than 1000 ids or 10 field ids; sprint pages carry `isLast` and no `total`; Kanban boards
-400; unknown boards and sprints 404. Faults: `fake.fail_next(path_prefix, FakeResponse(...))`.
+more than 1000 ids or 10 field ids; `issue/bulkfetch` takes 1..100 ids or keys, answers
+`{expand, issues (ascending id), issueErrors}` and leaves out issues it cannot see; sprint
+pages carry `isLast` and no `total`; Kanban boards 400; unknown boards and sprints 404.
+An id-only search (`fields: ["id"]` or none) pages by `id_page_size` (real Cloud: up to 5000),
+one with fields by `page_size` (real Cloud: about 100). Faults:
+`fake.fail_next(path_prefix, FakeResponse(...))`, `fake.issue_errors` (ids answered in
+`issueErrors` once each). Benchmarks: `latency_seconds` per request, `max_in_flight` seen.
 Jira's own Sprint Report and Velocity (greenhopper, A.5.5) under `/rest/greenhopper/{1.0,latest}/
 rapid/charts/{sprintreport,velocity}[.json]`, from fakes.jira_report at `clock` (None: after
 every event); `report_overrides` plant differences; `greenhopper` picks an unavailability mode:
@@ -17,6 +22,8 @@ from __future__ import annotations
 import base64
 import itertools
 import re
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +61,9 @@ CHARTS = re.compile(
 )
 AFTER_EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
 LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Log in - Jira</title></head><body></body></html>"
+# BulkFetchIssueRequestBean (additionalProperties: false).
+ISSUE_BULK_KEYS = {"expand", "fields", "fieldsByKeys", "issueIdsOrKeys", "properties"}
+MAX_ISSUE_BULK = 100
 
 
 def query_list(request: FakeRequest, name: str) -> list[str]:
@@ -95,14 +105,23 @@ class FakeJira:
     token: str = "api-token-123"
     fields: list[dict[str, Any]] = field(default_factory=lambda: list(FIELDS))
     page_size: int = 2
+    id_page_size: int | None = None  # None: the same as page_size
     changelog_page_size: int = 3
     sprint_page_size: int = 2
+    latency_seconds: float = 0.0
+    issue_errors: set[str] = field(default_factory=set)
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     faults: list[FaultRule] = field(default_factory=list)
     clock: datetime | None = None  # the report's "now"; None: after every event of the world
     report_overrides: list[dict[str, Any]] = field(default_factory=list)
     greenhopper: str = "on"  # on | gone | forbidden | html | no-contents
     report_inline: bool = False  # Cloud: ids + entityData; Data Center: inline names
+    in_flight: int = 0
+    max_in_flight: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _by_id: dict[str, FakeIssue] = field(default_factory=dict)
+    _indexed: int = -1
+    _entries: tuple[Any, list[tuple[str, dict[str, Any]]]] | None = None
     _tokens: dict[str, tuple[str, dict[str, Any], int]] = field(default_factory=dict)
     _counter: Iterator[int] = field(default_factory=itertools.count)
 
@@ -119,6 +138,20 @@ class FakeJira:
             yield server
 
     def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer one request after `latency_seconds`, counting how many are in flight."""
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency_seconds:
+                time.sleep(self.latency_seconds)
+            with self._lock:  # the world is not thread-safe; answers are computed one at a time
+                return self._answer(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, request: FakeRequest) -> FakeResponse:
         """Answer one request: faults first, then auth, then the routes."""
         self.calls[(request.method, request.path)] += 1
         for rule in self.faults:
@@ -144,6 +177,7 @@ class FakeJira:
             ("POST", "/rest/api/3/search/jql"): lambda r: self._search(r.json() or {}),
             ("GET", "/rest/api/3/search/jql"): self._search_get,
             ("POST", "/rest/api/3/changelog/bulkfetch"): self._bulkfetch,
+            ("POST", "/rest/api/3/issue/bulkfetch"): self._issue_bulkfetch,
         }
         if (method, path) in simple:
             return simple[(method, path)](request)
@@ -253,7 +287,9 @@ class FakeJira:
         offset = self._resume("search", body.get("nextPageToken"), query)
         if offset is None:
             return errors("The provided next page token is invalid or expired.", status=400)
-        size = min(int(body.get("maxResults") or 50), self.page_size)
+        id_only = set(body.get("fields") or ["id"]) <= {"id"}
+        cap = (self.id_page_size or self.page_size) if id_only else self.page_size
+        size = min(int(body.get("maxResults") or 50), cap)
         page = hits[offset : offset + size]
         answer: dict[str, Any] = {"issues": [self._issue_bean(i, body.get("fields")) for i in page]}
         if offset + size < len(hits):
@@ -278,6 +314,44 @@ class FakeJira:
             bean["fields"] = chosen
         return bean
 
+    def _find(self, id_or_key: str) -> FakeIssue | None:
+        """An issue by id, else by key case-insensitively (bulkfetch's lenient lookup)."""
+        if self._indexed != len(self.issues):  # issues are only ever appended
+            self._by_id = {i.id: i for i in self.issues}
+            self._by_id.update({i.key.upper(): i for i in self.issues})
+            self._indexed = len(self.issues)
+        return self._by_id.get(id_or_key) or self._by_id.get(id_or_key.upper())
+
+    def _issue_bulkfetch(self, request: FakeRequest) -> FakeResponse:
+        """`POST /rest/api/3/issue/bulkfetch` (bulkFetchIssues): 1..100 ids, ascending id."""
+        body = request.json() or {}
+        if set(body) - ISSUE_BULK_KEYS:
+            return errors(f"Unrecognized field {min(set(body) - ISSUE_BULK_KEYS)!r}", status=400)
+        wanted = [str(i) for i in body.get("issueIdsOrKeys") or []]
+        if not 1 <= len(wanted) <= MAX_ISSUE_BULK:
+            return errors(
+                f"The number of issue IDs or keys must be between 1 and {MAX_ISSUE_BULK}.",
+                status=400,
+            )
+        found = {i.id: i for i in map(self._find, wanted) if i is not None}
+        failed = [i for i in sorted(found, key=int) if i in self.issue_errors]
+        self.issue_errors -= set(failed)
+        fields = body.get("fields") or ["*navigable"]
+        return FakeResponse(
+            body={
+                "expand": "schema,names",
+                "issues": [
+                    self._issue_bean(found[i], ["*all"] if "*navigable" in fields else fields)
+                    for i in sorted(found, key=int)
+                    if i not in failed
+                ],
+                "issueErrors": [
+                    {"id": i, "errorMessage": "Retrieving the issue failed; try again."}
+                    for i in failed
+                ],
+            }
+        )
+
     def _bulkfetch(self, request: FakeRequest) -> FakeResponse:
         body = request.json() or {}
         ids, field_ids = body.get("issueIdsOrKeys") or [], body.get("fieldIds") or []
@@ -291,7 +365,10 @@ class FakeJira:
         offset = self._resume("changelog", body.get("nextPageToken"), query)
         if offset is None:
             return errors("The provided next page token is invalid or expired.", status=400)
-        entries = self._histories(ids, field_ids)
+        first = body.get("nextPageToken") is None
+        if first or self._entries is None or self._entries[0] != query:  # later pages: reuse
+            self._entries = (query, self._histories(ids, field_ids))
+        entries = self._entries[1]
         size = min(int(body.get("maxResults") or 1000), self.changelog_page_size)
         page = entries[offset : offset + size]
         logs: list[dict[str, Any]] = []
@@ -308,9 +385,8 @@ class FakeJira:
         """(issue id, history) sorted by changelog date then issue id, items filtered by field."""
         names = {str(f.get("name", "")).lower(): f["id"] for f in self.fields}
         entries = []
-        for issue in self.issues:
-            if issue.id not in ids and issue.key not in ids:
-                continue
+        chosen = {i.id: i for i in map(self._find, ids) if i is not None}
+        for issue in chosen.values():
             for hist in issue.histories:
                 items = [
                     item

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 TOKEN = re.compile(r'\s*(\(|\)|!=|>=|<=|=|>|<|"[^"]*"|[^\s()!=<>"]+)')
@@ -129,6 +130,7 @@ class _Parser:
         raise JqlError(f"Error in the JQL Query: the fake does not know {name} {op}")
 
 
+@cache  # the same timestamps are compared on every search: parse each once
 def moment(text: str) -> datetime:
     """An issue-field timestamp (`2025-01-20T09:00:00.000+0000`) as an aware datetime."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")

@@ -18,6 +18,7 @@ from sprintsync.sinks.file import write_atomically
 
 SPRINTS = "/rest/agile/1.0/board/7/sprint"
 SEARCH = "/rest/api/3/search/jql"
+ISSUES = "/rest/api/3/issue/bulkfetch"  # the fields of the ids the id-only search found
 OLD_REPORT = "# the report of yesterday\n"
 
 
@@ -91,7 +92,7 @@ def test_a_lone_surrogate_in_a_title_is_replaced_and_no_temp_file_is_left(
             issue["fields"]["summary"] = "broken \ud800 title"
         return body
 
-    injection = rewrite(SEARCH, poison)
+    injection = rewrite(ISSUES, poison)
     outcome = run(tmp_path, monkeypatch, capsys, injection=injection)
     assert outcome.code == 0, outcome.stderr
     assert "broken \ufffd title" in outcome.destination

@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import httpx
+
+# The request counter of the work running now (one team's run), inherited by its tasks.
+_counter: ContextVar[list[int] | None] = ContextVar("sprintsync_request_counter", default=None)
 
 
 class BudgetSpent(httpx.TimeoutException):
@@ -24,7 +29,7 @@ class RetryPolicy:
     max_wait_seconds: float = 60.0
     budget_seconds: float = 300.0
     timeout_seconds: float = 30.0
-    max_in_flight_per_host: int = 4
+    max_in_flight_per_host: int = 8
 
 
 @dataclass(kw_only=True)
@@ -45,6 +50,23 @@ class RunBudget:
     def __post_init__(self) -> None:
         if self.started is None:
             self.started = self.clock()
+
+    def count_request(self) -> None:
+        """Count one request for the run and for the work counting it (`counting`)."""
+        self.requests += 1
+        counter = _counter.get()
+        if counter is not None:
+            counter[0] += 1
+
+    @contextmanager
+    def counting(self) -> Iterator[list[int]]:
+        """Count the requests of the block and the tasks it starts: `[n]` when it ends."""
+        counter = [0]
+        token = _counter.set(counter)
+        try:
+            yield counter
+        finally:
+            _counter.reset(token)
 
     def semaphore(self, host: str) -> asyncio.Semaphore:
         """The in-flight limit for one host."""

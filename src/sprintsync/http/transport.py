@@ -185,7 +185,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
             name: remaining if value is None else min(value, remaining)
             for name, value in timeouts.items()
         }
-        self._budget.requests += 1
+        self._budget.count_request()
         # The slot is held until the body is read, so "in flight" means the whole exchange.
         async with self._budget.semaphore(request.url.host):
             response = await self._inner.handle_async_request(request)

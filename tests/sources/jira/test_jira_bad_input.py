@@ -20,6 +20,7 @@ from sprintsync.sources.jira import JiraCloudSource
 CUTOFF = datetime(2025, 1, 25, 23, 0, tzinfo=UTC)  # end of day 2 in Berlin
 SEARCH = "/rest/api/3/search/jql"
 BULK = "/rest/api/3/changelog/bulkfetch"
+ISSUES = "/rest/api/3/issue/bulkfetch"  # the fields of the ids the id-only search found
 RUNAWAY = 50  # requests after which the fake refuses: far past what the guard allows
 Rewrite = Callable[[httpx.Request, dict[str, Any], int], bytes | dict[str, Any]]
 
@@ -61,19 +62,17 @@ def committed(data: SprintData) -> float:
 
 
 async def test_the_same_issue_on_two_search_pages_is_counted_once():
-    """PRD-104 (8 points) repeated on page 2: committed stays 75, not 83, one row per issue."""
-    first_page: list[dict[str, Any]] = []
+    """PRD-104 (8 points) twice in the search and its bulk fetch: committed 75, not 83."""
 
     def repeat(request: httpx.Request, body: dict[str, Any], _n: int) -> dict[str, Any]:
-        if not is_sprint_search(request):
+        if request.url.path == SEARCH and not is_sprint_search(request):
             return body
-        if "nextPageToken" in body:
-            first_page.extend(body["issues"])
-            return body
-        again = next(i for i in first_page if i["key"] == "PRD-104")
+        again = next(i for i in body["issues"] if i["key"] == "PRD-104")
         return {**body, "issues": [again, *body["issues"], again]}
 
     data, _ = await fetch(repeat, path=SEARCH)
+    assert committed(data) == 75
+    data, _ = await fetch(repeat, path=ISSUES)
     assert committed(data) == 75
     assert sorted(i.key for i in data.issues) == sorted({i.key for i in data.issues})
     assert len(data.issues) == 13
@@ -89,7 +88,7 @@ async def test_an_endless_stream_of_fresh_search_tokens_stops_within_a_few_reque
             return body
         if n == 1:
             first.extend(body["issues"])
-            return body
+            return {**body, "nextPageToken": "fresh-1", "isLast": False}
         issues = first if same_issues else []
         return {"issues": issues, "nextPageToken": f"fresh-{n}", "isLast": False}
 
@@ -118,15 +117,13 @@ async def test_an_endless_stream_of_fresh_bulkfetch_tokens_stops_within_a_few_re
 async def test_unusable_story_points_in_a_field_count_as_unestimated_with_a_notice(value):
     """PRD-104's estimate NaN / infinite / 1e308: a report with it unestimated and a notice."""
 
-    def poison(request: httpx.Request, body: dict[str, Any], _n: int) -> bytes | dict[str, Any]:
-        if not is_sprint_search(request) or "nextPageToken" not in body:
-            return body
+    def poison(_request: httpx.Request, body: dict[str, Any], _n: int) -> bytes:
         for issue in body["issues"]:
             if issue["key"] == "PRD-104":
                 issue["fields"]["customfield_10016"] = "POISON"
         return json.dumps(body).replace('"POISON"', value.decode()).encode()
 
-    data, _ = await fetch(poison, path=SEARCH)
+    data, _ = await fetch(poison, path=ISSUES)
     issue = next(i for i in data.issues if i.key == "PRD-104")
     assert issue.estimate.value_at(CUTOFF) is None
     assert committed(data) == 67  # 75 without PRD-104's 8 points
@@ -171,14 +168,13 @@ async def test_unusable_story_points_in_a_changelog_count_as_unestimated_with_a_
 async def test_negative_story_points_are_counted_as_jira_counts_them():
     """A negative estimate is a number Jira sums: it stays, with no notice."""
 
-    def negative(request: httpx.Request, body: dict[str, Any], _n: int) -> dict[str, Any]:
-        if is_sprint_search(request) and "nextPageToken" in body:
-            for issue in body["issues"]:
-                if issue["key"] == "PRD-104":
-                    issue["fields"]["customfield_10016"] = -8
+    def negative(_request: httpx.Request, body: dict[str, Any], _n: int) -> dict[str, Any]:
+        for issue in body["issues"]:
+            if issue["key"] == "PRD-104":
+                issue["fields"]["customfield_10016"] = -8
         return body
 
-    data, _ = await fetch(negative, path=SEARCH)
+    data, _ = await fetch(negative, path=ISSUES)
     assert committed(data) == 75 - 16
     assert not [n for n in data.notices if "story points" in n]
     assert math.isfinite(committed(data))

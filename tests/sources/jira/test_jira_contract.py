@@ -19,10 +19,12 @@ from sprintsync.errors import UpstreamError
 from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.sources.jira import JiraCloudSource
 from sprintsync.sources.jira.api import JiraApi
+from sprintsync.sources.jira.source import JiraSource
 
 SITE = "https://acme.atlassian.net"
 SEARCH = f"{SITE}/rest/api/3/search/jql"
 BULK = f"{SITE}/rest/api/3/changelog/bulkfetch"
+ISSUES = f"{SITE}/rest/api/3/issue/bulkfetch"
 S5 = sprint(
     5,
     "Sprint 5",
@@ -87,21 +89,18 @@ def mock_setup(httpx_mock) -> None:
 
 
 async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock):
-    """Bodies of both searches and the bulkfetch match the spec and the documented JQL."""
+    """Id-only searches, then issue and changelog bulk fetches, each body as the spec takes it."""
     mock_setup(httpx_mock)
-    sprint_body = {"jql": "sprint = 5", "fields": WANTED_FIELDS, "maxResults": 100}
+    sprint_body = {"jql": "sprint = 5", "fields": ["id"], "maxResults": 5000}
     removed_body = {**sprint_body, "jql": REMOVED_JQL_S5}
     for body in (sprint_body, removed_body):
         assert schema_errors("SearchAndReconcileRequestBean", body) == []
+    id_only = {"id": ISSUE.id, "self": f"{SITE}/rest/api/3/issue/{ISSUE.id}", "key": ISSUE.key}
     httpx_mock.add_response(
         method="POST",
         url=SEARCH,
         match_json=sprint_body,
-        json={
-            "issues": [cloud_bean(ISSUE)],
-            "nextPageToken": "CAEaAggD",
-            "isLast": False,
-        },
+        json={"issues": [id_only], "nextPageToken": "CAEaAggD", "isLast": False},
     )
     httpx_mock.add_response(
         method="POST",
@@ -113,13 +112,17 @@ async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock)
         method="POST",
         url=SEARCH,
         match_json=removed_body,
-        json={"issues": [cloud_bean(OTHER)], "isLast": True},
+        json={"issues": [{**id_only, "id": OTHER.id, "key": OTHER.key}], "isLast": True},
     )
-    bulk_body = {
-        "issueIdsOrKeys": ["10101", "10199"],
-        "fieldIds": CHANGELOG_FIELDS,
-        "maxResults": 1000,
-    }
+    issue_body = {"issueIdsOrKeys": ["10101"], "fields": WANTED_FIELDS}
+    assert schema_errors("BulkFetchIssueRequestBean", issue_body) == []
+    issues = {"expand": "schema,names", "issues": [cloud_bean(ISSUE)], "issueErrors": []}
+    # The spec's own example answers a top-level `expand` its schema does not list; real
+    # answers carry it, so the schema check leaves it out.
+    schema_view = without_nulls({k: v for k, v in issues.items() if k != "expand"})
+    assert response_errors("/rest/api/3/issue/bulkfetch", "post", schema_view) == []
+    httpx_mock.add_response(method="POST", url=ISSUES, match_json=issue_body, json=issues)
+    bulk_body = {"issueIdsOrKeys": ["10101"], "fieldIds": CHANGELOG_FIELDS, "maxResults": 1000}
     assert schema_errors("BulkChangelogRequestBean", bulk_body) == []
     page = {
         "issueChangeLogs": [
@@ -134,6 +137,13 @@ async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock)
     }
     assert response_errors("/rest/api/3/changelog/bulkfetch", "post", without_nulls(page)) == []
     httpx_mock.add_response(method="POST", url=BULK, match_json=bulk_body, json=page)
+    # The candidate's changelog never mentions sprint 5: its fields are never asked for.
+    httpx_mock.add_response(
+        method="POST",
+        url=BULK,
+        match_json={**bulk_body, "issueIdsOrKeys": ["10199"]},
+        json={"issueChangeLogs": []},
+    )
     async with client() as jira:
         source = JiraCloudSource(jira, board=42, base_url_for_links=SITE)
         data = await source.fetch(cutoff=datetime(2025, 2, 1, tzinfo=UTC))
@@ -142,6 +152,32 @@ async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock)
     posts = [r for r in httpx_mock.get_requests() if r.method == "POST"]
     assert all(r.headers["Content-Type"] == "application/json" for r in posts)
     assert all(r.headers["Accept"] == "application/json" for r in posts)
+
+
+async def test_the_old_sequential_fetch_still_sends_searches_with_fields(httpx_mock):
+    """The generic JiraSource (Data Center's path) asks the search for the fields themselves."""
+    mock_setup(httpx_mock)
+    sprint_body = {"jql": "sprint = 5", "fields": WANTED_FIELDS, "maxResults": 100}
+    httpx_mock.add_response(
+        method="POST",
+        url=SEARCH,
+        match_json=sprint_body,
+        json={"issues": [cloud_bean(ISSUE)], "isLast": True},
+    )
+    httpx_mock.add_response(
+        method="POST",
+        url=SEARCH,
+        match_json={**sprint_body, "jql": REMOVED_JQL_S5},
+        json={"issues": [], "isLast": True},
+    )
+    bulk_body = {"issueIdsOrKeys": ["10101"], "fieldIds": CHANGELOG_FIELDS, "maxResults": 1000}
+    httpx_mock.add_response(
+        method="POST", url=BULK, match_json=bulk_body, json={"issueChangeLogs": []}
+    )
+    async with client() as jira:
+        source = JiraSource(jira, board=42, base_url_for_links=SITE)
+        data = await source.fetch(cutoff=datetime(2025, 2, 1, tzinfo=UTC))
+    assert [i.key for i in data.issues] == ["PRD-101"]
 
 
 async def test_search_refuses_a_repeated_page_token(httpx_mock):

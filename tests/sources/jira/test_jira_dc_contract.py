@@ -1,4 +1,5 @@
 import asyncio
+import json
 from datetime import UTC, datetime
 from functools import partial
 
@@ -110,7 +111,10 @@ async def test_search_refuses_a_page_that_makes_no_progress(httpx_mock):
     httpx_mock.add_response(
         method="POST", url=SEARCH, json=search_page([dc_bean(ISSUE)], start=0, total=5)
     )
-    httpx_mock.add_response(method="POST", url=SEARCH, json=search_page([], start=1, total=5))
+    # The later pages are asked at once (startAt 1..4); every one of them answers empty.
+    httpx_mock.add_response(
+        method="POST", url=SEARCH, json=search_page([], start=1, total=5), is_reusable=True
+    )
     async with client() as jira:
         with pytest.raises(UpstreamError, match="empty page at startAt=1 of 5"):
             await JiraDataCenterApi(jira, board=42).search("sprint = 5", ["summary"])
@@ -217,3 +221,27 @@ async def test_sprint_pages_without_is_last_stop_at_total(httpx_mock):
     async with client() as jira:
         sprints = await JiraDataCenterApi(jira, board=42).fetch_sprints()
     assert [s["id"] for s in sprints] == [5, 6]
+
+
+async def test_search_pages_after_the_first_are_asked_at_once(httpx_mock):
+    """Once the first page tells `total`, the other startAt pages are in flight together."""
+    in_flight, peak = 0, 0
+    beans = [dc_bean(ISSUE) | {"id": str(n), "key": f"PRD-{n}"} for n in range(6)]
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        in_flight -= 1
+        start = json.loads(request.content)["startAt"]
+        return httpx.Response(200, json=search_page(beans[start : start + 2], start=start, total=6))
+
+    httpx_mock.add_callback(answer, is_reusable=True)
+    async with client(per_host=8) as jira:
+        found = await JiraDataCenterApi(jira, board=42).search("sprint = 5", ["summary"])
+    assert [i["key"] for i in found] == [f"PRD-{n}" for n in range(6)]
+    starts = [json.loads(r.content)["startAt"] for r in httpx_mock.get_requests()]
+    assert sorted(starts) == [0, 2, 4]
+    assert peak == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import httpx
 import structlog
@@ -22,7 +22,16 @@ CLOUD_PLATFORM = "/rest/api/3"
 # https://developer.atlassian.com/changelog/#CHANGE-2046
 SEARCH_PATH = "/rest/api/3/search/jql"
 BULK_CHANGELOG_PATH = "/rest/api/3/changelog/bulkfetch"
+BULK_ISSUE_PATH = "/rest/api/3/issue/bulkfetch"
 SEARCH_PAGE_SIZE = 100
+# An id-only search may return up to 5000 issues a page (A.1: "returns max 5000 issues");
+# the page size stays advisory: pages are followed by token whatever their length.
+ID_SEARCH_PAGE_SIZE = 5000
+# BulkFetchIssueRequestBean: up to 100 ids or keys; 400 beyond (spec, bulkFetchIssues).
+MAX_BULK_FETCH_ISSUES = 100
+# Ids answered in `issueErrors` (a retriable error or a payload constraint) are asked again
+# this many times before the run stops rather than compute figures without them.
+ISSUE_ERROR_ROUNDS = 3
 SPRINT_PAGE_SIZE = 50
 # BulkChangelogRequestBean: issueIdsOrKeys 1..1000, fieldIds 0..10 (API-NOTES A.2.1).
 MAX_BULK_ISSUES = 1000
@@ -184,23 +193,77 @@ class JiraApi(BaseJiraApi):
         pages = await self.fetch_changelogs([str(i["id"]) for i in issues], field_ids)
         return histories_by_issue(pages)
 
+    async def search_ids(self, jql: str) -> AsyncIterator[list[str]]:
+        """Issue ids matching bounded `jql`, one list per page (`fields: ["id"]`, A.1)."""
+        body: JSONObject = {"jql": jql, "fields": ["id"], "maxResults": ID_SEARCH_PAGE_SIZE}
+        async for page in self._token_pages(SEARCH_PATH, body, what=f"the issue search {jql!r}"):
+            yield [str(issue["id"]) for issue in page.get("issues") or []]
+
+    async def fetch_issue_page(
+        self, issue_ids: Sequence[str], fields: Sequence[str]
+    ) -> list[JSONObject]:
+        """`POST /rest/api/3/issue/bulkfetch` for at most 100 ids, `issueErrors` asked again.
+
+        Issues Jira cannot see (deleted, no permission) are simply absent from the answer;
+        ids listed in `issueErrors` failed transiently and are requested again.
+        """
+        if not 1 <= len(issue_ids) <= MAX_BULK_FETCH_ISSUES:
+            raise ValueError(f"issue bulkfetch takes 1..{MAX_BULK_FETCH_ISSUES} ids")
+        found: list[JSONObject] = []
+        wanted = list(issue_ids)
+        what = f"the fields of {len(wanted)} issues"
+        for _round in range(ISSUE_ERROR_ROUNDS):
+            body: JSONObject = {"issueIdsOrKeys": wanted, "fields": list(fields)}
+            page = await self._post(BULK_ISSUE_PATH, body, what=what, not_found=CLOUD_ONLY)
+            found += page.get("issues") or []
+            wanted = [str(e.get("id")) for e in page.get("issueErrors") or [] if e.get("id")]
+            if not wanted:
+                return found
+            log.warning("jira.issue_errors", issues=len(wanted), what=what)
+        raise UpstreamError(
+            f"Jira could not return {len(wanted)} issues after {ISSUE_ERROR_ROUNDS} tries "
+            f"(issueErrors for {', '.join(wanted[:5])}); stopped rather than compute figures "
+            "without them",
+            service=SERVICE,
+        )
+
+    async def changelog_pages(
+        self, issue_ids: Sequence[str], field_ids: Sequence[str]
+    ) -> AsyncIterator[JSONObject]:
+        """Bulkfetch pages of at most 1000 `issue_ids`, every `nextPageToken` followed."""
+        if not 1 <= len(issue_ids) <= MAX_BULK_ISSUES:
+            raise ValueError(f"changelog bulkfetch takes 1..{MAX_BULK_ISSUES} ids")
+        body: JSONObject = {
+            "issueIdsOrKeys": list(issue_ids),
+            "fieldIds": list(dict.fromkeys(field_ids))[:MAX_BULK_FIELDS],
+            "maxResults": BULK_PAGE_SIZE,
+        }
+        what = f"the changelogs of {len(issue_ids)} issues"
+        async for page in self._token_pages(BULK_CHANGELOG_PATH, body, what=what):
+            yield page
+
     async def _follow_tokens(self, path: str, body: JSONObject, *, what: str) -> list[JSONObject]:
+        """Every page until `isLast` or no token."""
+        return [page async for page in self._token_pages(path, body, what=what)]
+
+    async def _token_pages(
+        self, path: str, body: JSONObject, *, what: str
+    ) -> AsyncIterator[JSONObject]:
         """Pages until `isLast` or no token; a token seen twice is refused (it would loop)."""
-        pages: list[JSONObject] = []
         guard = PageGuard(
             repeated=lambda _token: UpstreamError(
                 f"Jira returned the same nextPageToken twice for {what}; "
-                f"stopped after {len(pages)} pages instead of looping",
+                f"stopped after {guard.pages + 1} pages instead of looping",
                 service=SERVICE,
             )
         )
         while True:
             page = await self._post(path, body, what=what, not_found=CLOUD_ONLY)
-            pages.append(page)
             token = page.get("nextPageToken")
-            log.debug("jira.page_fetched", what=what, page=len(pages), last=not token)
+            log.debug("jira.page_fetched", what=what, page=guard.pages + 1, last=not token)
+            yield page
             if page.get("isLast") is True or not token:
-                return pages
+                return
             guard.check(str(token), items=page_item_ids(page))
             body = {**body, "nextPageToken": token}
 

@@ -27,39 +27,60 @@ PageFetch = Callable[[int], Awaitable[JSONObject]]
 
 
 async def follow_offsets(fetch: PageFetch, *, key: str, what: str) -> list[JSONObject]:
-    """Pages from `startAt` 0, `startAt += len(page[key])` until `startAt >= total`.
+    """Pages from `startAt` 0 until `total`; once the first page tells `total`, the rest at once.
 
-    The page size is never trusted (servers cap `maxResults`); a page that adds nothing, or
-    answers another `startAt` than asked, is refused instead of looped over.
+    The later pages are asked concurrently (under the per-host limit) at the first page's
+    length; the page size is never trusted beyond that: a short page leaves a gap that is
+    read from `startAt = len(items)` one page at a time. A page that adds nothing, or answers
+    another `startAt` than asked, is refused instead of looped over.
     """
-    items: list[JSONObject] = []
     guard = PageGuard(
         repeated=lambda start: UpstreamError(
             f"Jira answered {what} twice at startAt={start}; stopped instead of looping",
             service=SERVICE,
         )
     )
-    while True:
-        guard.check(len(items))
-        page = await fetch(len(items))
-        batch = page.get(key) or []
-        total = page.get("total")
-        if not isinstance(total, int) or page.get("startAt", len(items)) != len(items):
-            raise UpstreamError(
-                f"Jira answered {what} at startAt={len(items)} with a page that has no total "
-                f"or another startAt ({page.get('startAt')!r}); stopped",
-                service=SERVICE,
-            )
+    guard.check(0)
+    first = await fetch(0)
+    items, total = _read_page(first, key=key, what=what, start=0)
+    step = len(items)
+    starts = list(range(step, total, step)) if step else []
+    # return_exceptions: every page is awaited, then read in order (the first problem wins)
+    answers = await asyncio.gather(*(fetch(start) for start in starts), return_exceptions=True)
+    ahead: dict[int, JSONObject | BaseException] = dict(zip(starts, answers, strict=True))
+    while len(items) < total:
+        start = len(items)
+        guard.check(start)
+        page = ahead.pop(start, None)
+        if isinstance(page, BaseException):
+            raise page
+        batch, total = _read_page(page or await fetch(start), key=key, what=what, start=start)
         items.extend(batch)
-        log.debug("jira.page_fetched", what=what, items=len(batch), total=total)
-        if len(items) >= total:
-            return items
+        if len(items) >= total:  # each page's own total: a listing that shrank ends early
+            break
         if not batch:
             raise UpstreamError(
-                f"Jira answered {what} with an empty page at startAt={len(items)} of {total}; "
+                f"Jira answered {what} with an empty page at startAt={start} of {total}; "
                 "stopped instead of looping",
                 service=SERVICE,
             )
+    return items
+
+
+def _read_page(
+    page: JSONObject, *, key: str, what: str, start: int
+) -> tuple[list[JSONObject], int]:
+    """A page's items and `total`, or an error if it has no total or another `startAt`."""
+    batch = page.get(key) or []
+    total = page.get("total")
+    if not isinstance(total, int) or page.get("startAt", start) != start:
+        raise UpstreamError(
+            f"Jira answered {what} at startAt={start} with a page that has no total "
+            f"or another startAt ({page.get('startAt')!r}); stopped",
+            service=SERVICE,
+        )
+    log.debug("jira.page_fetched", what=what, items=len(batch), total=total)
+    return list(batch), total
 
 
 class JiraDataCenterApi(BaseJiraApi):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import httpx
 import structlog
 
-from sprintsync.domain import JSONObject, SprintData
+from sprintsync.domain import JSONObject, SprintData, TrackedIssue
 from sprintsync.http import gather_all
 from sprintsync.sources.jira.api import BaseJiraApi, JiraApi
 from sprintsync.sources.jira.api_dc import JiraDataCenterApi
@@ -28,6 +28,7 @@ from sprintsync.sources.jira.parse import (
     to_sprint,
     unique_by_id,
 )
+from sprintsync.sources.jira.pipeline import CloudPipeline
 
 log = structlog.get_logger("sprintsync.jira")
 
@@ -113,9 +114,12 @@ class JiraSource:
 
     async def fetch(self, *, cutoff: datetime) -> SprintData:
         """The sprint and the histories of every issue that was in it at some moment."""
-        await self._api.fetch_myself()
-        raw_sprints, raw_config, raw_fields = await gather_all(
-            self._api.fetch_sprints(), self._api.fetch_board_config(), self._api.fetch_fields()
+        # All four at once; `myself` first in the list, so its 401 (with the hint) wins.
+        _me, raw_sprints, raw_config, raw_fields = await gather_all(
+            self._api.fetch_myself(),
+            self._api.fetch_sprints(),
+            self._api.fetch_board_config(),
+            self._api.fetch_fields(),
         )
         board_url = f"{self._base_url}/secure/RapidBoard.jspa?rapidView={self._board}"
         sprint = to_sprint(
@@ -133,15 +137,38 @@ class JiraSource:
             states=StateMap(config, self._done_statuses),
             base_url=self._base_url,
         )
-        issues, notices = await self._fetch_issues(config, context, since=sprint.start)
-        notices += build_points_notices(issues, context.fields.estimate)
-        tracked = tuple(
-            to_tracked_issue(raw, changes, context, cutoff=cutoff) for raw, changes in issues
+        tracked, notices = await self._fetch_tracked(
+            config, context, since=sprint.start, cutoff=cutoff
         )
         log.info("jira.sprint_fetched", board=self._board, sprint=sprint.id, issues=len(tracked))
         return SprintData(
             sprint=sprint, issues=tracked, tracker_url=self._base_url, notices=notices
         )
+
+    def _removed_search(
+        self, config: BoardConfig, context: IssueContext, *, since: datetime
+    ) -> tuple[str | None, tuple[str, ...]]:
+        """The JQL of the removal candidates, or None with the notice that says why not."""
+        scope = build_removed_scope(config)
+        if scope:
+            jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
+            return jql, ()
+        notice = (
+            f"board {self._board} has no filter or project: "
+            "issues removed from the sprint are not listed"
+        )
+        return None, (notice,)
+
+    async def _fetch_tracked(
+        self, config: BoardConfig, context: IssueContext, *, since: datetime, cutoff: datetime
+    ) -> tuple[tuple[TrackedIssue, ...], tuple[str, ...]]:
+        """The issues one after another: whole searches, then every changelog (Data Center)."""
+        issues, notices = await self._fetch_issues(config, context, since=since)
+        notices += build_points_notices(issues, context.fields.estimate)
+        tracked = tuple(
+            to_tracked_issue(raw, changes, context, cutoff=cutoff) for raw, changes in issues
+        )
+        return tracked, notices
 
     async def _fetch_issues(
         self, config: BoardConfig, context: IssueContext, *, since: datetime
@@ -149,18 +176,9 @@ class JiraSource:
         fields = build_search_fields(context.fields)
         current = unique_by_id(await self._api.search(build_sprint_jql(context.sprint_id), fields))
         candidates: list[JSONObject] = []
-        notices: tuple[str, ...] = ()
-        scope = build_removed_scope(config)
-        if scope:
-            jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
+        jql, notices = self._removed_search(config, context, since=since)
+        if jql:
             candidates = unique_by_id(await self._api.search(jql, fields))
-        else:
-            notices = (
-                (
-                    f"board {self._board} has no filter or project: "
-                    "issues removed from the sprint are not listed"
-                ),
-            )
         known = {str(i["id"]) for i in current}
         candidates = [c for c in candidates if str(c["id"]) not in known]
         everyone = [*current, *candidates]
@@ -178,9 +196,26 @@ class JiraSource:
 
 
 class JiraCloudSource(JiraSource):
-    """Jira Cloud: REST v3 enhanced search and bulk changelogs (Basic email:token)."""
+    """Jira Cloud: id-only search, then issue and changelog bulk fetches at once (Basic auth)."""
 
     api_class = JiraApi
+
+    async def _fetch_tracked(
+        self, config: BoardConfig, context: IssueContext, *, since: datetime, cutoff: datetime
+    ) -> tuple[tuple[TrackedIssue, ...], tuple[str, ...]]:
+        """The issues through the Cloud pipeline (module `pipeline`): the API's floor."""
+        if not isinstance(self._api, JiraApi):  # pragma: no cover - api_class is JiraApi
+            raise TypeError("JiraCloudSource needs the Cloud API")
+        jql, notices = self._removed_search(config, context, since=since)
+        pipeline = CloudPipeline(
+            self._api,
+            context,
+            fields=build_search_fields(context.fields),
+            changelog_fields=build_changelog_fields(context.fields),
+            cutoff=cutoff,
+        )
+        issues = await pipeline.run(build_sprint_jql(context.sprint_id), jql)
+        return tuple(issues), notices + pipeline.points_notices()
 
 
 class JiraDataCenterSource(JiraSource):
