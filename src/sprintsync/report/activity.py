@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 
 from sprintsync.domain import TrackedIssue, WorkState
@@ -35,7 +35,9 @@ def build_activity(context: DayContext, days: Sequence[date]) -> dict[date, DayA
     Flagged: flagged at the day's first moment, or raised by a change within the rest of the day.
     """
     bounds = [context.day_bounds(day) for day in days]
-    firsts, ends = [b[0] for b in bounds], [b[1] for b in bounds]
+    # In UTC: the same instants, compared faster with UTC change moments.
+    firsts = [first.astimezone(UTC) for first, _ in bounds]
+    ends = [end.astimezone(UTC) for _, end in bounds]
     doing: list[list[str]] = [[] for _ in days]
     flagged: list[list[tuple[str, bool]]] = [[] for _ in days]
     for key in context.issues:

@@ -141,14 +141,12 @@ def _completed(context: DayContext, key: str) -> CompletedTaskView:
 
 
 def _in_progress(context: DayContext, activity: DayActivity) -> tuple[str, ...]:
-    shown: list[str] = []
+    shown: dict[str, None] = {}  # each text once, in first-seen order
     for key in activity.in_progress:
         issue = context.issues[key]
         item_id = context.item_of_issue.get(key)
         item = context.items.get(item_id) if item_id else None
-        text = f"{item.id} ({item.title})" if item else f"{key} ({issue.title})"
-        if text not in shown:
-            shown.append(text)
+        shown[f"{item.id} ({item.title})" if item else f"{key} ({issue.title})"] = None
     return tuple(shown)
 
 
