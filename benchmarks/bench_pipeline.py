@@ -1,11 +1,14 @@
 """Time and peak memory of each pipeline stage over a synthetic sprint (prints a table).
 
-Run: python benchmarks/bench_pipeline.py [--issues N ...] [--changes M] [--repeat R]
+Run: python benchmarks/bench_pipeline.py [--issues N ...] [--changes M] [--stale D ...]
+     [--repeat R] [--stages S ...]
 
 The sprint is deterministic (seeded): N issues, each with M changelog changes spread over a
-14-day sprint (membership adds/removals, estimate changes, status moves, flags). Each stage is
-timed with time.perf_counter (best of R runs) and measured once more under tracemalloc for its
-peak memory. Inputs of a stage are built before it is measured.
+14-day sprint (membership adds/removals, estimate changes, status moves, flags). The cut-off is
+the sprint's end, or D days past it with the sprint still active (a sprint nobody closed). Each
+stage is timed with time.perf_counter (best of R runs) and measured once more under tracemalloc
+for its peak memory. Inputs of a stage are built before it is measured. The process's peak RSS
+(resource.getrusage) is printed at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import gc
 import os
 import platform
 import random
+import resource
 import sys
 import time
 import tracemalloc
@@ -40,6 +44,7 @@ from sprintsync.ledger import build_ledger
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
+from sprintsync.report.storage import render_storage
 from sprintsync.report.view import build_report_view
 
 SEED = 20250124
@@ -148,14 +153,17 @@ def measure(stage: str, call: Callable[[], R], repeat: int) -> tuple[Figure, R]:
     return Figure(stage, min(times), peak), result
 
 
-def run_size(issues: int, changes: int, repeat: int) -> list[Figure]:
-    """Every stage for one sprint size."""
+def run_size(
+    issues: int, changes: int, repeat: int, *, stale: int, stages: set[str]
+) -> list[Figure]:
+    """Every stage for one sprint size, `stale` days past the sprint's end."""
     data = build_data(issues, changes)
     plan = build_plan(issues)
+    cutoff = CUTOFF + timedelta(days=stale)
     figures = []
     fig, ledger = measure(
         "build_ledger",
-        lambda: build_ledger(data, cutoff=CUTOFF, timezone=TZ, working_days=WORKING_WEEK),
+        lambda: build_ledger(data, cutoff=cutoff, timezone=TZ, working_days=WORKING_WEEK),
         repeat,
     )
     figures.append(fig)
@@ -169,12 +177,14 @@ def run_size(issues: int, changes: int, repeat: int) -> list[Figure]:
             plan=plan,
             reconciliation=recon,
             team="bench",
-            as_of=CUTOFF.astimezone(TZ).date(),
+            as_of=cutoff.astimezone(TZ).date(),
             working_days=WORKING_WEEK,
         ),
         repeat,
     )
     figures.append(fig)
+    if "render" not in stages:
+        return figures
     for flavor in ("plain", "github"):
         fig, _ = measure(
             f"render_markdown ({flavor})",
@@ -182,18 +192,20 @@ def run_size(issues: int, changes: int, repeat: int) -> list[Figure]:
             repeat,
         )
         figures.append(fig)
+    fig, _ = measure("render_storage", lambda: render_storage(view), repeat)
+    figures.append(fig)
     fig, _ = measure("render_json", lambda: render_json(view), repeat)
     figures.append(fig)
     return figures
 
 
-def print_table(rows: list[tuple[int, Figure]], changes: int) -> None:
-    """A Markdown table: issues, stage, best time, peak memory."""
-    print("\n| issues | changes/issue | stage | best time (ms) | peak memory (MiB) |")
-    print("|---:|---:|---|---:|---:|")
-    for issues, fig in rows:
+def print_table(rows: list[tuple[int, int, Figure]], changes: int) -> None:
+    """A Markdown table: issues, days past the end, stage, best time, peak memory."""
+    print("\n| issues | changes/issue | days past end | stage | best (ms) | peak memory (MiB) |")
+    print("|---:|---:|---:|---|---:|---:|")
+    for issues, stale, fig in rows:
         print(
-            f"| {issues} | {changes} | {fig.stage} | {fig.seconds * 1000:,.1f} "
+            f"| {issues} | {changes} | {stale} | {fig.stage} | {fig.seconds * 1000:,.1f} "
             f"| {fig.peak_bytes / 2**20:,.2f} |"
         )
 
@@ -201,19 +213,35 @@ def print_table(rows: list[tuple[int, Figure]], changes: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Parse the sizes, measure every stage for each, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--issues", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--issues", type=int, nargs="+", default=[500, 2000, 20000])
     parser.add_argument("--changes", type=int, default=20, help="changelog changes per issue")
+    parser.add_argument(
+        "--stale", type=int, nargs="+", default=[0, 600], help="cut-offs, days past the end"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage (best is kept)")
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        choices=("core", "render"),
+        default=["core", "render"],
+        help="core = ledger, reconcile, view; render = every format too",
+    )
     args = parser.parse_args(argv)
     print(f"Python {platform.python_version()} ({platform.python_implementation()})")
     print(f"Machine: {platform.platform()} ({platform.machine()}, {os.cpu_count()} CPUs)")
-    rows: list[tuple[int, Figure]] = []
+    rows: list[tuple[int, int, Figure]] = []
     for issues in args.issues:
-        began = time.perf_counter()
-        figures = run_size(issues, args.changes, args.repeat)
-        rows += [(issues, fig) for fig in figures]
-        print(f"  measured {issues} issues in {time.perf_counter() - began:.1f} s", flush=True)
+        for stale in args.stale:
+            began = time.perf_counter()
+            figures = run_size(
+                issues, args.changes, args.repeat, stale=stale, stages=set(args.stages)
+            )
+            rows += [(issues, stale, fig) for fig in figures]
+            seconds = time.perf_counter() - began
+            print(f"  measured {issues} issues, {stale} days past end: {seconds:.1f} s", flush=True)
     print_table(rows, args.changes)
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"\nPeak RSS of the process: {peak_rss:,.0f} MiB")
 
 
 if __name__ == "__main__":

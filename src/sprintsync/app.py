@@ -17,7 +17,7 @@ from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
 from sprintsync.report.storage import render_storage
-from sprintsync.report.view import build_report_view
+from sprintsync.report.view import ReportView, build_report_view
 
 log = structlog.get_logger("sprintsync.app")
 
@@ -38,6 +38,11 @@ class TeamJob:
     as_of: date
     count_subtasks: bool = False
     template_dir: Path | None = None
+    # The formats the team's sinks read (the composition root decides; a dry run always
+    # renders plain Markdown, which it prints). A format not needed is left "".
+    needs_markdown: bool = True
+    needs_github_markdown: bool = True
+    needs_json: bool = True
     needs_storage: bool = False
     jira_server_id: str | None = None
 
@@ -88,21 +93,7 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         as_of=job.as_of,
         working_days=working_days,
     )
-    report = RenderedReport(
-        team=job.team,
-        sprint_id=data.sprint.id,
-        sprint_name=data.sprint.name,
-        as_of=job.as_of,
-        markdown=render_markdown(view, template_dir=job.template_dir),
-        github_markdown=render_markdown(view, template_dir=job.template_dir, flavor="github"),
-        json_text=render_json(view),
-        storage=render_storage(
-            view, jira_server_id=job.jira_server_id, template_dir=job.template_dir
-        )
-        if job.needs_storage
-        else "",
-        totals=ledger.totals,
-    )
+    report = render_report(job, view, dry_run=dry_run)
     published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
     return TeamOutcome(
         team=job.team,
@@ -111,6 +102,28 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         totals=ledger.totals,
         report=report,
         published=published,
+    )
+
+
+def render_report(job: TeamJob, view: ReportView, *, dry_run: bool = False) -> RenderedReport:
+    """Every format the job needs (plain Markdown too on a dry run); the others are ""."""
+    templates = job.template_dir
+    return RenderedReport(
+        team=job.team,
+        sprint_id=view.sprint.id,
+        sprint_name=view.sprint.name,
+        as_of=job.as_of,
+        markdown=render_markdown(view, template_dir=templates)
+        if job.needs_markdown or dry_run
+        else "",
+        github_markdown=render_markdown(view, template_dir=templates, flavor="github")
+        if job.needs_github_markdown
+        else "",
+        json_text=render_json(view) if job.needs_json else "",
+        storage=render_storage(view, jira_server_id=job.jira_server_id, template_dir=templates)
+        if job.needs_storage
+        else "",
+        totals=view.totals,
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from pathlib import PurePath
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -43,6 +45,7 @@ from sprintsync.preflight import (
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink, github_headers, report_to_actions
+from sprintsync.sinks.github.actions import on_github_actions
 from sprintsync.sinks.github.comment import DEFAULT_AUTHOR, INSTALLATION_TOKEN_PREFIX
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
@@ -295,6 +298,22 @@ def cutoff_for(*, now: datetime, as_of: date | None, timezone: ZoneInfo) -> tupl
     return min(end_of_day, now), as_of
 
 
+def formats_needed(publish: Sequence[object], *, on_actions: bool) -> dict[str, bool]:
+    """The `TeamJob.needs_*` flags: the formats the team's sinks read, nothing more.
+
+    A file sink reads the format of its extension, the GitHub comment and the Actions job
+    summary the GitHub-flavoured Markdown, Confluence the storage format.
+    """
+    suffixes = {PurePath(s.path).suffix.lower() for s in publish if isinstance(s, FileSinkConfig)}
+    comment = any(isinstance(s, GitHubCommentSinkConfig) for s in publish)
+    return {
+        "needs_markdown": ".md" in suffixes,
+        "needs_github_markdown": comment or on_actions,
+        "needs_json": ".json" in suffixes,
+        "needs_storage": any(_wants_storage(s) for s in publish),
+    }
+
+
 def _wants_storage(sink: object) -> bool:
     if isinstance(sink, ConfluenceSinkConfig):
         return True
@@ -395,7 +414,7 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
         as_of=as_of,
         count_subtasks=bool(getattr(team.source, "count_subtasks", False)),
         template_dir=wiring.loaded.resolve(templates) if templates else None,
-        needs_storage=any(_wants_storage(sink) for sink in team.publish),
+        **formats_needed(team.publish, on_actions=on_github_actions(environment())),
         jira_server_id=next(
             (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
         ),

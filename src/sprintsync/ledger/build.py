@@ -17,7 +17,7 @@ from sprintsync.ledger.window import (
     last_move_into_done,
     see,
 )
-from sprintsync.points import difference, percent, total
+from sprintsync.points import PointScale, percent, scale_for
 
 WORKING_WEEK = (0, 1, 2, 3, 4)  # date.weekday() numbers, Monday = 0
 
@@ -46,7 +46,8 @@ def build_ledger(
     counted = [item for item in belonging if count_subtasks or not item.issue.is_subtask]
     excluded = tuple(i.issue.key for i in belonging if i.issue.is_subtask and not count_subtasks)
     verdicts = tuple(build_issue_ledger(item, window) for item in counted)
-    totals = build_totals(verdicts)
+    scale = scale_for(_estimates(counted))
+    totals = build_totals(verdicts, scale=scale)
     planned_end = data.sprint.end or window.cutoff
     days = build_day_figures(
         tuple(zip(counted, verdicts, strict=True)),
@@ -54,6 +55,7 @@ def build_ledger(
         committed=totals.committed,
         planned_end=window.local_date(planned_end),
         working_days=working_days,
+        scale=scale,
     )
     return Ledger(
         sprint=data.sprint,
@@ -103,33 +105,48 @@ def issue_outcome(seen: SeenIssue, *, entered: datetime, cutoff: datetime) -> Ou
     return Outcome.COMPLETED
 
 
-def build_totals(issues: Sequence[IssueLedger]) -> Totals:
-    """The sprint totals of §4, exactly as its table defines them."""
-    committed = total(
-        i.initial_estimate for i in issues if not i.added_after_start and not i.done_when_entered
+def _estimates(issues: Sequence[SeenIssue]) -> list[float | None]:
+    """Every estimate value the issues' histories hold (what the point scale must cover)."""
+    found: list[float | None] = []
+    for item in issues:
+        found.append(item.estimate.initial)
+        found += [value for _, value in item.estimate.changes]
+    return found
+
+
+def build_totals(issues: Sequence[IssueLedger], *, scale: PointScale) -> Totals:
+    """The sprint totals of §4, exactly as its table defines them.
+
+    Sums are exact in `scale`'s units (it must hold every estimate of `issues`), each rounded
+    to six decimals where `sprintsync.points.total` would round.
+    """
+    units, rounded = scale.units, scale.rounded
+    committed, added, removed, change = 0, 0, 0, 0
+    finals = dict.fromkeys(Outcome, 0)
+    for i in issues:
+        if not i.done_when_entered:
+            if i.added_after_start:
+                added += units(i.initial_estimate)
+            else:
+                committed += units(i.initial_estimate)
+        finals[i.outcome] += units(i.final_estimate)
+        if i.outcome is Outcome.REMOVED:
+            removed += units(i.removed_estimate)
+        else:
+            change += rounded(units(i.final_estimate) - units(i.initial_estimate))
+    completed = scale.to_points(finals[Outcome.COMPLETED])
+    remaining = scale.to_points(finals[Outcome.NOT_COMPLETED])
+    scope = scale.to_points(
+        rounded(finals[Outcome.COMPLETED]) + rounded(finals[Outcome.NOT_COMPLETED])
     )
-    added = total(
-        i.initial_estimate for i in issues if i.added_after_start and not i.done_when_entered
-    )
-    completed = _final_sum(issues, Outcome.COMPLETED)
-    remaining = _final_sum(issues, Outcome.NOT_COMPLETED)
     return Totals(
-        committed=committed,
-        added=added,
-        removed=total(i.removed_estimate or 0.0 for i in issues if i.outcome is Outcome.REMOVED),
+        committed=scale.to_points(committed),
+        added=scale.to_points(added),
+        removed=scale.to_points(removed),
         completed=completed,
-        completed_outside=_final_sum(issues, Outcome.COMPLETED_OUTSIDE),
+        completed_outside=scale.to_points(finals[Outcome.COMPLETED_OUTSIDE]),
         remaining=remaining,
-        scope=total((completed, remaining)),
-        percent_complete=percent(completed, total((completed, remaining))),
-        estimate_change=total(
-            difference(i.final_estimate, i.initial_estimate)
-            for i in issues
-            if i.outcome is not Outcome.REMOVED
-        ),
+        scope=scope,
+        percent_complete=percent(completed, scope),
+        estimate_change=scale.to_points(change),
     )
-
-
-def _final_sum(issues: Sequence[IssueLedger], outcome: Outcome) -> float:
-    """Σ `final_estimate` of the issues with `outcome`."""
-    return total(i.final_estimate for i in issues if i.outcome is outcome)

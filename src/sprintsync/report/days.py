@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
-from datetime import date, datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
 
-from sprintsync.domain import (
-    DayFigures,
-    IssueLedger,
-    Outcome,
-    PlanDay,
-    Timeline,
-    WorkState,
-)
+from sprintsync.domain import DayFigures, Outcome, PlanDay
 from sprintsync.report import insights
+from sprintsync.report.activity import DayActivity, build_activity
 from sprintsync.report.context import DayContext
 from sprintsync.report.model import (
     BlockerView,
@@ -46,23 +41,45 @@ def build_trend(
     return "Steady"
 
 
-def build_day_views(context: DayContext, reported: tuple[DayFigures, ...]) -> tuple[DayView, ...]:
-    """One DayView per reported day, numbered from 1."""
+def build_day_views(
+    context: DayContext,
+    reported: tuple[DayFigures, ...],
+    *,
+    shown: Collection[date] | None = None,
+) -> tuple[DayView, ...]:
+    """One DayView per reported day whose date is in `shown` (default: all), numbered from 1.
+
+    Numbers and trends are those of the whole reported sequence, whichever days are shown.
+    """
+    wanted = sorted({f.date for f in reported if shown is None or f.date in shown})
+    activity = build_activity(context, wanted)
+    blocked = _blocked_issues(context)
     views: list[DayView] = []
     previous: float | None = None
     for number, figures in enumerate(reported, start=1):
-        is_last = number == len(reported)
-        views.append(_day(context, figures, number=number, previous=previous, is_last=is_last))
+        if shown is None or figures.date in shown:
+            is_last = number == len(reported)
+            day = _DayInput(figures, number, previous, activity[figures.date], is_last, blocked)
+            views.append(_day(context, day))
         if figures.is_working_day:
             previous = figures.completed_points
     return tuple(views)
 
 
-def _day(
-    context: DayContext, figures: DayFigures, *, number: int, previous: float | None, is_last: bool
-) -> DayView:
+@dataclass(frozen=True)
+class _DayInput:
+    figures: DayFigures
+    number: int
+    previous: float | None
+    activity: DayActivity
+    is_last: bool
+    blocked: dict[str, str]  # open issue key -> its blocked-by line (last day only)
+
+
+def _day(context: DayContext, day: _DayInput) -> DayView:
+    figures, number, previous, is_last = day.figures, day.number, day.previous, day.is_last
     plan_day = context.plan_days.get(figures.date)
-    in_progress = _in_progress(context, figures.date)
+    in_progress = _in_progress(context, day.activity)
     trend = build_trend(
         velocity=figures.completed_points,
         previous=previous,
@@ -81,7 +98,7 @@ def _day(
         in_progress=in_progress,
         in_progress_text=", ".join(in_progress) or "None",
         velocity=VelocityView(figures.completed_points, trend, velocity_text),
-        blockers=_blockers(context, figures.date, plan_day=plan_day, is_last=is_last),
+        blockers=_blockers(context, day, plan_day=plan_day),
         insights=insights.build_insights(context, figures, plan_day=plan_day, is_last=is_last),
     )
 
@@ -123,50 +140,40 @@ def _completed(context: DayContext, key: str) -> CompletedTaskView:
     )
 
 
-def _in_progress(context: DayContext, day: date) -> tuple[str, ...]:
-    _, end = context.day_bounds(day)
-    shown: list[str] = []
-    for key, issue in context.issues.items():
-        tracked = context.tracked.get(key)
-        if tracked is None or not tracked.in_sprint.value_at(end):
-            continue
-        if tracked.state.value_at(end) is not WorkState.IN_PROGRESS:
-            continue
+def _in_progress(context: DayContext, activity: DayActivity) -> tuple[str, ...]:
+    shown: dict[str, None] = {}  # each text once, in first-seen order
+    for key in activity.in_progress:
+        issue = context.issues[key]
         item_id = context.item_of_issue.get(key)
         item = context.items.get(item_id) if item_id else None
-        text = f"{item.id} ({item.title})" if item else f"{key} ({issue.title})"
-        if text not in shown:
-            shown.append(text)
+        shown[f"{item.id} ({item.title})" if item else f"{key} ({issue.title})"] = None
     return tuple(shown)
 
 
 def _blockers(
-    context: DayContext, day: date, *, plan_day: PlanDay | None, is_last: bool
+    context: DayContext, day: _DayInput, *, plan_day: PlanDay | None
 ) -> tuple[BlockerView, ...]:
+    """Plan blockers, then per issue (ledger order) its flag and, on the last day, its blockers."""
     found = [BlockerView(b.text, b.resolution) for b in (plan_day.blockers if plan_day else ())]
-    first, end = context.day_bounds(day)
-    for key, issue in context.issues.items():
-        tracked = context.tracked.get(key)
-        if tracked is None:
-            continue
-        flags = tracked.flagged
-        during = flags.value_at(first) or _raised_within(flags, first, end)
-        if during:
-            cleared = None if flags.value_at(end) else "flag cleared"
-            found.append(BlockerView(f"{issue.title} ({key})", cleared))
-        if is_last and tracked.blocked_by and _open(issue):
-            found.append(
-                BlockerView(f"{issue.title} ({key}): blocked by {', '.join(tracked.blocked_by)}")
-            )
+    flags = dict(day.activity.flagged)  # key -> flag off at the day's end, in ledger order
+    keys: list[str] = list(flags)
+    if day.is_last and day.blocked:
+        position = {key: n for n, key in enumerate(context.issues)}
+        keys = sorted(flags.keys() | day.blocked.keys(), key=position.__getitem__)
+    for key in keys:
+        if key in flags:
+            cleared = "flag cleared" if flags[key] else None
+            found.append(BlockerView(f"{context.issues[key].title} ({key})", cleared))
+        if day.is_last and key in day.blocked:
+            found.append(BlockerView(day.blocked[key]))
     return tuple(found)
 
 
-def _raised_within(flags: Timeline[bool], first: datetime, end: datetime) -> bool:
-    """Whether a change made in (`first`, `end`] raised the flag (changes are sorted)."""
-    low = bisect.bisect_right(flags.moments, first)
-    high = bisect.bisect_right(flags.moments, end)
-    return any(value for _, value in flags.changes[low:high])
-
-
-def _open(issue: IssueLedger) -> bool:
-    return issue.outcome is Outcome.NOT_COMPLETED
+def _blocked_issues(context: DayContext) -> dict[str, str]:
+    """Open issues blocked by an unresolved issue, with their line, in ledger order."""
+    found: dict[str, str] = {}
+    for key, issue in context.issues.items():
+        tracked = context.tracked.get(key)
+        if tracked is not None and tracked.blocked_by and issue.outcome is Outcome.NOT_COMPLETED:
+            found[key] = f"{issue.title} ({key}): blocked by {', '.join(tracked.blocked_by)}"
+    return found

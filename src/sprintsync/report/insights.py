@@ -33,14 +33,8 @@ def build_insights(
 def scope_change_lines(context: DayContext, figures: DayFigures) -> list[str]:
     """Lines like "+5 points added: PRD-9", "-3 points removed: PRD-4", "+2 points ..."."""
     day = figures.date
-    added = [
-        i
-        for i in context.issues.values()
-        if i.added_after_start
-        and not i.done_when_entered
-        and i.entered.astimezone(context.zone).date() == day
-    ]
-    removed = [i for i in context.issues.values() if i.removed_on == day]
+    added = context.added_on.get(day, ())
+    removed = context.removed_on.get(day, ())
     added_points = sum(i.initial_estimate for i in added)
     removed_points = sum(i.removed_estimate or 0.0 for i in removed)
     lines = []

@@ -30,7 +30,12 @@ Documented rules (templates only place these values; they do no arithmetic):
   re-estimated points), the pace still needed (remaining points / working days left after the
   day, one decimal), and on the last reported day unestimated issues and every plan difference
   of the reconciliation (missing items, unplanned issues, points and date mismatches).
-- Burndown: per reported day the ledger's ideal line, remaining points and scope change.
+- Burndown: per shown day the ledger's ideal line, remaining points and scope change.
+- A stale sprint (the cut-off more than `STALE_AFTER_DAYS` days past the end date): a notice
+  "<name> is still active N days past its end date (<date>)" ("was closed" when the cut-off is
+  its close); the days shown (sections and burndown) are the reported days up to the end date,
+  the later ones with a completion or a scope change, and the last reported day. Numbers and
+  trends stay those of the whole reported sequence; the JSON keeps every ledger day.
 """
 
 from __future__ import annotations
@@ -56,7 +61,17 @@ from sprintsync.report.model import (
     SprintView,
     VelocityView,
 )
-from sprintsync.report.text import duration_text, format_points, format_signed, short_label
+from sprintsync.report.text import (
+    duration_text,
+    format_points,
+    format_signed,
+    long_date,
+    short_label,
+)
+
+# A sprint reported more than this many days past its end date is stale: its report says so
+# and leaves out the quiet days after the end (docs/read-the-report.md, "A stale sprint").
+STALE_AFTER_DAYS = 14
 
 __all__ = [
     "BlockerView",
@@ -96,7 +111,12 @@ def build_report_view(
         working_days=working_days,
     )
     reported = tuple(f for f in ledger.days if _is_reported(f))
-    days = day_rules.build_day_views(context, reported)
+    past_end = days_past_end(ledger)
+    shown = _shown(reported, end=context.end_date) if past_end > STALE_AFTER_DAYS else reported
+    days = day_rules.build_day_views(context, reported, shown={f.date for f in shown})
+    notices = data.notices
+    if past_end > STALE_AFTER_DAYS:
+        notices = (*notices, stale_notice(ledger, past_end, end=context.end_date))
     return ReportView(
         team=team,
         as_of=as_of,
@@ -106,17 +126,56 @@ def build_report_view(
         days=days,
         figures=ledger.days,
         burndown=build_burndown(
-            reported, committed=ledger.totals.committed, start=context.start_date
+            shown,
+            committed=ledger.totals.committed,
+            start=context.start_date,
+            numbers=tuple(day.number for day in days),
         ),
         issues=tuple(_issue_view(ledger, context, i) for i in range(len(ledger.issues))),
         plan=_plan_diff(reconciliation),
         excluded_subtasks=ledger.excluded_subtasks,
-        notices=data.notices,
+        notices=notices,
     )
 
 
 def _is_reported(figures: DayFigures) -> bool:
-    return figures.is_working_day or bool(figures.completed) or figures.scope_change != 0
+    return figures.is_working_day or _has_activity(figures)
+
+
+def _has_activity(figures: DayFigures) -> bool:
+    return bool(figures.completed) or figures.scope_change != 0
+
+
+def days_past_end(ledger: Ledger) -> int:
+    """Days from the sprint's end date to the cut-off's date (0 when not past, or no end)."""
+    if ledger.sprint.end is None:
+        return 0
+    zone = ZoneInfo(ledger.timezone)
+    late = ledger.cutoff.astimezone(zone).date() - ledger.sprint.end.astimezone(zone).date()
+    return max(late.days, 0)
+
+
+def _shown(reported: tuple[DayFigures, ...], *, end: date | None) -> tuple[DayFigures, ...]:
+    """A stale sprint's days: up to the end date, later ones with activity, and the last one."""
+    last = len(reported) - 1
+    return tuple(
+        f
+        for n, f in enumerate(reported)
+        if (end is not None and f.date <= end) or _has_activity(f) or n == last
+    )
+
+
+def stale_notice(ledger: Ledger, past_end: int, *, end: date | None) -> str:
+    """The notice of a sprint reported more than `STALE_AFTER_DAYS` days past its end date."""
+    sprint = ledger.sprint
+    closed = sprint.complete is not None and ledger.cutoff >= sprint.complete
+    status = "was closed" if closed else "is still active"
+    end_text = f" ({long_date(end)})" if end else ""
+    return (
+        f"{sprint.name} {status} {past_end} days past its end date{end_text}: after that date "
+        "only the days with a completion or a scope change and the last day are shown "
+        "(the JSON report has every day)"
+    )
 
 
 def _sprint_view(ledger: Ledger, data: SprintData) -> SprintView:
@@ -163,12 +222,18 @@ def _overview(ledger: Ledger, plan: Plan | None, context: DayContext) -> Overvie
 
 
 def build_burndown(
-    reported: tuple[DayFigures, ...], *, committed: float, start: date
+    reported: tuple[DayFigures, ...],
+    *,
+    committed: float,
+    start: date,
+    numbers: tuple[int, ...] | None = None,
 ) -> BurndownView:
     """The burndown: a "Start" point at the commitment, then each reported day's end.
 
-    y_max = the highest value of either line, rounded up (at least 1).
+    `numbers` are the days' "Day N" numbers (default 1, 2, ...). y_max = the highest value of
+    either line, rounded up (at least 1).
     """
+    numbers = numbers or tuple(range(1, len(reported) + 1))
     first = _point(start, "Start", f"Start ({short_label(start)})", committed, committed, 0.0)
     points = [first] + [
         _point(
@@ -179,7 +244,7 @@ def build_burndown(
             f.remaining,
             f.scope_change,
         )
-        for number, f in enumerate(reported, start=1)
+        for number, f in zip(numbers, reported, strict=True)
     ]
     highest = max(max(p.ideal, p.remaining) for p in points)
     return BurndownView(points=tuple(points), y_max=max(1, math.ceil(highest)))
