@@ -18,6 +18,9 @@ from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_f
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
 from sprintsync.preflight import check_credentials, check_teams_offline, refuse_future_as_of
+from sprintsync.scaffold import COMMANDS as SETUP_COMMANDS
+from sprintsync.scaffold import add_commands as add_setup_commands
+from sprintsync.scaffold import run_command as run_setup_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="the Sprint 5 demo report, no network needed")
     demo.add_argument("--out", type=Path, default=Path("sprintsync-demo"), help="output folder")
     demo.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+    add_setup_commands(commands)  # --- setup block (issue 13 item 3): init, schema ---
     return parser
 
 
@@ -127,6 +131,8 @@ def _dispatch(
 
         print(asyncio.run(run_demo(out_dir=args.out)), file=stdout, end="")
         return EXIT_OK
+    if args.command in SETUP_COMMANDS:  # --- setup block: init, schema (sprintsync.scaffold) ---
+        return run_setup_command(args, stdout=stdout, stderr=sys.stderr, secrets=secrets)
     loaded = load_settings(args.config)
     if args.command == "teams":
         print(json.dumps([team.name for team in loaded.settings.teams]), file=stdout)

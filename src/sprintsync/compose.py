@@ -47,7 +47,7 @@ from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
 from sprintsync.sources.jira.parse import parse_time
-from sprintsync.state import RunLock, SnapshotStore
+from sprintsync.state import DryRunSnapshotStore, RunLock, SnapshotStore
 
 log = structlog.get_logger("sprintsync.compose")
 
@@ -72,6 +72,7 @@ class Wiring:
     stack: AsyncExitStack
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
+    dry_run: bool = False  # read only: no snapshot stored, no lock taken
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,7 +176,9 @@ async def _github_source(
         status_field=source.status_field,
         done=source.done,
         in_progress=source.in_progress,
-        store=SnapshotStore(wiring.loaded.state_path()),
+        store=(DryRunSnapshotStore if wiring.dry_run else SnapshotStore)(
+            wiring.loaded.state_path()
+        ),
         now=wiring.now,
         timezone=timezone,
     )

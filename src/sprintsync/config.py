@@ -325,3 +325,22 @@ def load_secrets() -> Secrets:
 def environment() -> dict[str, str]:
     """The process environment (GitHub Actions files and the like), read here and only here."""
     return dict(os.environ)
+
+
+CONFIG_SCHEMA_ID = "https://sprintsync.invalid/config.schema.json"  # a name, never fetched
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file, generated from the models above (editors complete keys).
+
+    Shipped as `sprintsync/config.schema.json`; `sprintsync schema config` prints it.
+    """
+    schema = Settings.model_json_schema()
+    schema["description"] = (
+        "sprintsync config file. Secrets never go here: they come from SPRINTSYNC_* variables."
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": CONFIG_SCHEMA_ID,
+        **schema,
+    }
