@@ -165,7 +165,9 @@ async def _github_source(
     source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
 ) -> Source:
 
-    client = await _github_client(wiring, api_url=source.api_url)
+    client = await _github_client(
+        wiring, api_url=source.api_url, token=wiring.secrets.projects_token()
+    )
     return GitHubProjectsSource(
         client,
         owner=source.owner,
@@ -226,7 +228,7 @@ async def _github_comment_sink(
     sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring
 ) -> Sink:
 
-    client = await _github_client(wiring, api_url=sink.api_url)
+    client = await _github_client(wiring, api_url=sink.api_url, token=wiring.secrets.github_token)
     return GitHubCommentSink(
         client,
         repo=sink.repo,
@@ -248,9 +250,10 @@ def _installation_login(wiring: Wiring) -> str | None:
     return None
 
 
-async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
+async def _github_client(
+    wiring: Wiring, *, api_url: str, token: SecretStr | None
+) -> httpx.AsyncClient:
     """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
-    token = wiring.secrets.github_token
     secret = token.get_secret_value() if token else ""
     return await open_client(
         wiring,

@@ -25,7 +25,8 @@ class FileSink:
         content: str = getattr(report, FORMATS[self._path.suffix.lower()])
         destination = f"file {self._path}"
         if self._path.exists() and self._path.read_text(encoding="utf-8") == content:
-            return PublishResult(destination=destination, changed=False)
+            url = self._path.resolve().as_uri()
+            return PublishResult(destination=destination, url=url, changed=False)
         write_atomically(self._path, content)
         return PublishResult(destination=destination, url=self._path.resolve().as_uri())
 
