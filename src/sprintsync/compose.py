@@ -48,6 +48,13 @@ from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
 from sprintsync.sources.jira.parse import parse_time
 from sprintsync.state import DryRunSnapshotStore, RunLock, SnapshotStore
+from sprintsync.summary import (
+    Destination,
+    TeamResult,
+    progress,
+    render_preview,
+    report_outcome,
+)
 
 log = structlog.get_logger("sprintsync.compose")
 
@@ -59,6 +66,7 @@ class RunOptions:
     dry_run: bool
     as_of: date | None
     plans: dict[str, Plan]  # team name -> its validated plan
+    show: frozenset[str] = frozenset()  # dry run: also print these bodies ("storage")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,19 +310,27 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
+            dry_run=options.dry_run,
         )
+        results: list[TeamResult] = []
         for team in teams:
             started, requests_before = time.monotonic(), budget.requests
             try:
-                outcome = await _run_one(team, wiring, options=options)
+                async with progress(team.name, requests=lambda: budget.requests):
+                    outcome = await _run_one(team, wiring, options=options)
             except SprintsyncError as error:
                 if len(teams) == 1:
                     raise
                 log.error("team.failed", team=team.name, error=str(error))  # noqa: TRY400 - no traceback
                 worst = max(worst, exit_code_for(error))
+                results.append(
+                    TeamResult(team=team.name, error=str(error), exit_code=exit_code_for(error))
+                )
                 continue
+            results.append(TeamResult(team=team.name, published=outcome.published))
             if options.dry_run:
-                print(outcome.report.markdown, file=stdout, end="")
+                preview = render_preview(outcome.report, destinations(team), show=options.show)
+                print(preview, file=stdout, end="")
             else:
                 report_to_actions(outcome.report, outcome.published, env=environment())
             log_summary(
@@ -323,7 +339,24 @@ async def run_teams(
                 requests=budget.requests - requests_before,
                 seconds=time.monotonic() - started,
             )
+    report_outcome(results, dry_run=options.dry_run)
     return worst
+
+
+def destinations(team: TeamConfig) -> list[Destination]:
+    """The team's destinations as the dry-run preview names them."""
+    found = []
+    for sink in team.publish:
+        if isinstance(sink, FileSinkConfig):
+            found.append(Destination(kind="file", where=sink.path))
+        elif isinstance(sink, GitHubCommentSinkConfig):
+            where = f"{sink.repo}#{sink.issue}"
+            found.append(
+                Destination(kind="github_comment", where=where, daily=sink.mode == "daily")
+            )
+        else:
+            found.append(Destination(kind="confluence", where=f"space {sink.space}: {sink.title}"))
+    return found
 
 
 async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamJob:
@@ -351,6 +384,8 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
 
 async def _run_one(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamOutcome:
     job = await build_job(team, wiring, options=options)
+    if options.dry_run:  # publishes nothing, so it takes no lock (and writes no lock file)
+        return await run_team(job, dry_run=True)
     lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
     with RunLock(lock_path, team=team.name):
         return await run_team(job, dry_run=options.dry_run)
