@@ -116,3 +116,22 @@ def test_kubernetes_cronjob_runs_as_non_root_without_overlap():
     container = pod["containers"][0]
     assert container["envFrom"] == [{"secretRef": {"name": "sprintsync-credentials"}}]
     assert "SPRINTSYNC" not in str(container.get("env", [])).replace("SPRINTSYNC_STATE__PATH", "")
+
+
+def test_kubernetes_state_claim_is_shipped_and_is_the_one_the_cronjob_mounts():
+    """deploy/kubernetes/pvc.yaml defines the claim the CronJob's state volume names."""
+    claim = yaml.safe_load((ROOT / "deploy/kubernetes/pvc.yaml").read_text())
+    cronjob = yaml.safe_load((ROOT / "deploy/kubernetes/cronjob.yaml").read_text())
+    volumes = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["volumes"]
+    state = next(v for v in volumes if v["name"] == "state")
+    assert claim["kind"] == "PersistentVolumeClaim"
+    assert state["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+
+
+def test_cron_env_file_example_has_no_inline_comment():
+    """The env file example has no inline comment (docker --env-file would keep it)."""
+    doc = (ROOT / "docs/run-from-cron.md").read_text(encoding="utf-8")
+    block = doc.split("# /etc/sprintsync/env", 1)[1].split("```", 1)[0]
+    assignments = [line for line in block.splitlines() if "=" in line and not line.startswith("#")]
+    assert assignments
+    assert all("#" not in line and " " not in line for line in assignments)

@@ -60,15 +60,16 @@ def test_restore_comes_before_the_run_and_save_after():
     """The order is restore, run sprintsync, save."""
     names = [s.get("uses", s.get("run", "")) for s in steps()]
     restore = next(i for i, n in enumerate(names) if n.startswith("actions/cache/restore@"))
-    run = next(i for i, n in enumerate(names) if n.startswith("sprintsync run"))
+    run = next(i for i, n in enumerate(names) if n.startswith("python -m sprintsync run"))
     save = next(i for i, n in enumerate(names) if n.startswith("actions/cache/save@"))
     assert restore < run < save
 
 
 def test_the_token_comes_from_an_app_not_github_token():
     """The run gets a token that can read projects, never the repository GITHUB_TOKEN."""
-    run = next(s for s in steps() if s.get("run", "").startswith("sprintsync run"))
-    assert run["env"] == {"SPRINTSYNC_GITHUB_TOKEN": "${{ steps.app-token.outputs.token }}"}
+    run = next(s for s in steps() if s.get("run", "").startswith("python -m sprintsync run"))
+    assert run["env"]["SPRINTSYNC_GITHUB_PROJECTS_TOKEN"] == "${{ steps.app-token.outputs.token }}"
+    assert "SPRINTSYNC_GITHUB_TOKEN" not in run["env"]
     app = step_using("actions/create-github-app-token@")["with"]
     assert app["permission-organization-projects"] == "read"
 

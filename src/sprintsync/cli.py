@@ -18,6 +18,9 @@ from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_f
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
 from sprintsync.preflight import check_credentials, check_teams_offline, refuse_future_as_of
+from sprintsync.scaffold import COMMANDS as SETUP_COMMANDS
+from sprintsync.scaffold import add_commands as add_setup_commands
+from sprintsync.scaffold import run_command as run_setup_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--team", help="only this team (default: every team in the file)")
     run.add_argument("--as-of", type=_date, help="report as it stood at the end of YYYY-MM-DD")
     run.add_argument("--now", type=_timestamp, help="the run's clock, ISO-8601 with offset")
-    run.add_argument("--dry-run", action="store_true", help="print the Markdown, publish nothing")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what each destination would receive; publish and store nothing",
+    )
+    run.add_argument(
+        "--show",
+        action="append",
+        choices=["storage"],
+        default=[],
+        help="with --dry-run: also print the Confluence storage body",
+    )
     run.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
     check = commands.add_parser("check", help="validate the config and plans offline")
     _add_config(check)
@@ -42,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="the Sprint 5 demo report, no network needed")
     demo.add_argument("--out", type=Path, default=Path("sprintsync-demo"), help="output folder")
     demo.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+    add_setup_commands(commands)  # --- setup block (issue 13 item 3): init, schema ---
     return parser
 
 
@@ -137,6 +152,8 @@ def _dispatch(
 
         print(asyncio.run(run_demo(out_dir=args.out)), file=stdout, end="")
         return EXIT_OK
+    if args.command in SETUP_COMMANDS:  # --- setup block: init, schema (sprintsync.scaffold) ---
+        return run_setup_command(args, stdout=stdout, stderr=sys.stderr, secrets=secrets)
     loaded = load_settings(args.config)
     if args.command == "teams":
         print(json.dumps([team.name for team in loaded.settings.teams]), file=stdout)
@@ -158,7 +175,9 @@ def _dispatch(
         audit = AuditOptions(sprint=args.sprint, last=args.last, as_json=args.json)
         return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
-    options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
+    options = RunOptions(
+        dry_run=args.dry_run, as_of=args.as_of, plans=plans, show=frozenset(args.show)
+    )
     return asyncio.run(
         run_teams(
             options, loaded, teams, secrets=secrets, now=now, stdout=stdout, redactor=redactor

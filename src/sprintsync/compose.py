@@ -51,7 +51,14 @@ from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
 from sprintsync.sources.jira.parse import parse_time
-from sprintsync.state import RunLock, SnapshotStore
+from sprintsync.state import DryRunSnapshotStore, RunLock, SnapshotStore
+from sprintsync.summary import (
+    Destination,
+    TeamResult,
+    progress,
+    render_preview,
+    report_outcome,
+)
 
 log = structlog.get_logger("sprintsync.compose")
 
@@ -63,6 +70,7 @@ class RunOptions:
     dry_run: bool
     as_of: date | None
     plans: dict[str, Plan]  # team name -> its validated plan
+    show: frozenset[str] = frozenset()  # dry run: also print these bodies ("storage")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +85,7 @@ class Wiring:
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
     sources: dict[str, Source] = field(default_factory=dict)  # one per identical source
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
+    dry_run: bool = False  # read only: no snapshot stored, no lock taken
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,7 +204,9 @@ async def _github_source(
     source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
 ) -> Source:
 
-    client = await _github_client(wiring, api_url=source.api_url)
+    client = await _github_client(
+        wiring, api_url=source.api_url, token=wiring.secrets.projects_token()
+    )
     return GitHubProjectsSource(
         client,
         owner=source.owner,
@@ -206,7 +217,9 @@ async def _github_source(
         status_field=source.status_field,
         done=source.done,
         in_progress=source.in_progress,
-        store=SnapshotStore(wiring.loaded.state_path()),
+        store=(DryRunSnapshotStore if wiring.dry_run else SnapshotStore)(
+            wiring.loaded.state_path()
+        ),
         now=wiring.now,
         timezone=timezone,
     )
@@ -254,7 +267,7 @@ async def _github_comment_sink(
     sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring
 ) -> Sink:
 
-    client = await _github_client(wiring, api_url=sink.api_url)
+    client = await _github_client(wiring, api_url=sink.api_url, token=wiring.secrets.github_token)
     return GitHubCommentSink(
         client,
         repo=sink.repo,
@@ -276,9 +289,10 @@ def _installation_login(wiring: Wiring) -> str | None:
     return None
 
 
-async def _github_client(wiring: Wiring, *, api_url: str) -> httpx.AsyncClient:
+async def _github_client(
+    wiring: Wiring, *, api_url: str, token: SecretStr | None
+) -> httpx.AsyncClient:
     """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
-    token = wiring.secrets.github_token
     secret = token.get_secret_value() if token else ""
     return await open_client(
         wiring,
@@ -302,14 +316,15 @@ def formats_needed(publish: Sequence[object], *, on_actions: bool) -> dict[str, 
     """The `TeamJob.needs_*` flags: the formats the team's sinks read, nothing more.
 
     A file sink reads the format of its extension, the GitHub comment and the Actions job
-    summary the GitHub-flavoured Markdown, Confluence the storage format.
+    summary the GitHub-flavoured Markdown, the Actions `status` output the JSON, Confluence
+    the storage format.
     """
     suffixes = {PurePath(s.path).suffix.lower() for s in publish if isinstance(s, FileSinkConfig)}
     comment = any(isinstance(s, GitHubCommentSinkConfig) for s in publish)
     return {
         "needs_markdown": ".md" in suffixes,
         "needs_github_markdown": comment or on_actions,
-        "needs_json": ".json" in suffixes,
+        "needs_json": ".json" in suffixes or on_actions,  # the Actions `status` output
         "needs_storage": any(_wants_storage(s) for s in publish),
     }
 
@@ -348,6 +363,7 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
+            dry_run=options.dry_run,
         )
 
         async def one(team: TeamConfig) -> _TeamResult:
@@ -355,9 +371,10 @@ async def run_teams(
                 started = time.monotonic()
                 with budget.counting() as requests:
                     try:
-                        outcome: TeamOutcome | SprintsyncError = await _run_one(
-                            team, wiring, options=options
-                        )
+                        async with progress(team.name, requests=lambda: requests[0]):
+                            outcome: TeamOutcome | SprintsyncError = await _run_one(
+                                team, wiring, options=options
+                            )
                     except SprintsyncError as error:
                         outcome = error
                 return _TeamResult(outcome, requests[0], time.monotonic() - started)
@@ -367,15 +384,22 @@ async def run_teams(
                 tasks = [group.create_task(one(team)) for team in teams]
         except BaseExceptionGroup as failed:  # not a SprintsyncError: a bug, raised as it is
             raise failed.exceptions[0] from None
+        results: list[TeamResult] = []
         for team, task in zip(teams, tasks, strict=True):
             result = task.result()
             if isinstance(result.outcome, SprintsyncError):
                 if len(teams) == 1:
                     raise result.outcome
-                log.error("team.failed", team=team.name, error=str(result.outcome))
-                worst = max(worst, exit_code_for(result.outcome))
+                error = result.outcome
+                log.error("team.failed", team=team.name, error=str(error))
+                worst = max(worst, exit_code_for(error))
+                results.append(
+                    TeamResult(team=team.name, error=str(error), exit_code=exit_code_for(error))
+                )
                 continue
-            _report(result, options=options, stdout=stdout)
+            results.append(TeamResult(team=team.name, published=result.outcome.published))
+            _report(result, team, options=options, stdout=stdout)
+    report_outcome(results, dry_run=options.dry_run)
     return worst
 
 
@@ -386,16 +410,33 @@ class _TeamResult:
     seconds: float
 
 
-def _report(result: _TeamResult, *, options: RunOptions, stdout: TextIO) -> None:
-    """A team's outputs: the dry-run Markdown or the Actions outputs, then its summary."""
+def _report(result: _TeamResult, team: TeamConfig, *, options: RunOptions, stdout: TextIO) -> None:
+    """A team's outputs: the dry-run preview or the Actions outputs, then its summary."""
     outcome = result.outcome
     if not isinstance(outcome, TeamOutcome):  # pragma: no cover - failures are logged instead
         return
     if options.dry_run:
-        print(outcome.report.markdown, file=stdout, end="")
+        preview = render_preview(outcome.report, destinations(team), show=options.show)
+        print(preview, file=stdout, end="")
     else:
         report_to_actions(outcome.report, outcome.published, env=environment())
     log_summary(outcome, dry_run=options.dry_run, requests=result.requests, seconds=result.seconds)
+
+
+def destinations(team: TeamConfig) -> list[Destination]:
+    """The team's destinations as the dry-run preview names them."""
+    found = []
+    for sink in team.publish:
+        if isinstance(sink, FileSinkConfig):
+            found.append(Destination(kind="file", where=sink.path))
+        elif isinstance(sink, GitHubCommentSinkConfig):
+            where = f"{sink.repo}#{sink.issue}"
+            found.append(
+                Destination(kind="github_comment", where=where, daily=sink.mode == "daily")
+            )
+        else:
+            found.append(Destination(kind="confluence", where=f"space {sink.space}: {sink.title}"))
+    return found
 
 
 async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamJob:
@@ -423,6 +464,8 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
 
 async def _run_one(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> TeamOutcome:
     job = await build_job(team, wiring, options=options)
+    if options.dry_run:  # publishes nothing, so it takes no lock (and writes no lock file)
+        return await run_team(job, dry_run=True)
     lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
     with RunLock(lock_path, team=team.name):
         return await run_team(job, dry_run=options.dry_run)

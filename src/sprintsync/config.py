@@ -195,11 +195,17 @@ class Secrets(BaseSettings):
     github_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SPRINTSYNC_GITHUB_TOKEN", "GITHUB_TOKEN")
     )
+    # Reads Projects (v2), which GITHUB_TOKEN cannot (API-NOTES §0.7); else github_token.
+    github_projects_token: SecretStr | None = None
+
+    def projects_token(self) -> SecretStr | None:
+        """The token the GitHub Projects source sends: its own, else the comments' token."""
+        return self.github_projects_token or self.github_token
 
     def values(self) -> list[str]:
         """Every secret value that is set (for redaction)."""
         found = [self.jira_token, self.jira_pat, self.confluence_token, self.confluence_pat]
-        found.append(self.github_token)
+        found += [self.github_token, self.github_projects_token]
         return [s.get_secret_value() for s in found if s is not None and s.get_secret_value()]
 
 
@@ -357,3 +363,22 @@ def load_secrets() -> Secrets:
 def environment() -> dict[str, str]:
     """The process environment (GitHub Actions files and the like), read here and only here."""
     return dict(os.environ)
+
+
+CONFIG_SCHEMA_ID = "https://sprintsync.invalid/config.schema.json"  # a name, never fetched
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file, generated from the models above (editors complete keys).
+
+    Shipped as `sprintsync/config.schema.json`; `sprintsync schema config` prints it.
+    """
+    schema = Settings.model_json_schema()
+    schema["description"] = (
+        "sprintsync config file. Secrets never go here: they come from SPRINTSYNC_* variables."
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": CONFIG_SCHEMA_ID,
+        **schema,
+    }

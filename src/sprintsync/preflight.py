@@ -92,7 +92,12 @@ def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) 
         else:
             _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, "Jira Data Center (Bearer)")
     if isinstance(source, GitHubSourceConfig):
-        _require(secrets.github_token, "SPRINTSYNC_GITHUB_TOKEN (or GITHUB_TOKEN)", where, "GitHub")
+        _require(
+            secrets.projects_token(),
+            "SPRINTSYNC_GITHUB_PROJECTS_TOKEN (or SPRINTSYNC_GITHUB_TOKEN)",
+            where,
+            "GitHub Projects",
+        )
     for sink in team.publish:
         _check_sink_credentials(sink, secrets, where)
 

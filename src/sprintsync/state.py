@@ -244,3 +244,38 @@ class RunLock:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+
+
+class DryRunSnapshotStore(SnapshotStore):
+    """A dry run's store: reads the real file if there is one, keeps new snapshots in memory.
+
+    A dry run writes nothing, not even a snapshot (nor creates the state folder).
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._kept: dict[tuple[str, str], list[Snapshot]] = {}
+
+    def save_snapshot(
+        self,
+        *,
+        project: str,
+        iteration: str,
+        taken_at: datetime,
+        items: Iterable[SnapshotItem],
+    ) -> bool:
+        """Keep the snapshot for this run only; False when one at `taken_at` exists."""
+        if any(
+            s.taken_at == taken_at for s in self.snapshots(project=project, iteration=iteration)
+        ):
+            return False
+        self._kept.setdefault((project, iteration), []).append(Snapshot(taken_at, tuple(items)))
+        return True
+
+    def snapshots(self, *, project: str, iteration: str) -> tuple[Snapshot, ...]:
+        """The file's snapshots (if the file exists) and this run's, oldest first."""
+        stored = (
+            super().snapshots(project=project, iteration=iteration) if self.path.exists() else ()
+        )
+        kept = self._kept.get((project, iteration), [])
+        return tuple(sorted((*stored, *kept), key=lambda s: s.taken_at))

@@ -86,3 +86,21 @@ def test_token_without_project_access_exits_3_naming_token_kinds(token, tmp_path
     assert "read:project" in err[0]
     assert "GITHUB_TOKEN" in err[0]
     assert "ghp_fake_valid" not in err[0]
+
+
+def test_dry_run_stores_no_snapshot_and_previews_the_comment(token, tmp_path, capsys):
+    """--dry-run: the comment's exact bodies (marker, Mermaid chart), and no state file."""
+    fake = FakeGitHub(board())
+    with serve(fake.handle) as server:
+        config = tmp_path / "sprintsync.yaml"
+        text = (
+            CONFIG.format(url=server.url)
+            + "      - {type: github_comment, repo: acme/shop, issue: 9}\n"
+        )
+        config.write_text(text, encoding="utf-8")
+        assert main(["run", "--config", str(config), "--now", DAY[1], "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    comment = out.split("==> github_comment acme/shop#9 <==\n", 1)[1]
+    assert comment.startswith("<!-- sprintsync:report team=shop sprint=")
+    assert "```mermaid" in comment
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sprintsync.yaml"]  # no .sprintsync/

@@ -55,12 +55,15 @@ def test_as_of_replays_an_earlier_day(jira, credentials, tmp_path):
 
 
 def test_dry_run_prints_markdown_and_writes_nothing(jira, credentials, tmp_path, capsys):
-    """--dry-run prints the Markdown and publishes nothing."""
+    """--dry-run prints what each file would hold, writes nothing (no state, no lock)."""
     _, server = jira
     config = write_config(tmp_path, server.url)
     assert run(config, "--dry-run", "--now", "2026-11-20T12:00:00+00:00") == 0
-    assert capsys.readouterr().out.startswith("# ABC Sprint 42 Daily Status Report")
-    assert not (tmp_path / "out").exists()
+    out = capsys.readouterr().out
+    assert out.startswith("==> file out/checkout.md <==\n# ABC Sprint 42 Daily Status Report")
+    status = out.split("==> file out/checkout.json <==\n", 1)[1]
+    assert json.loads(status)["totals"]["completed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sprintsync.yaml"]
 
 
 def test_second_run_with_same_data_changes_no_file(jira, credentials, tmp_path):

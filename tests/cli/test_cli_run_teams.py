@@ -49,7 +49,8 @@ def test_teams_reading_one_source_fetch_it_once(credentials, tmp_path, capsys):
     for status in reports:
         assert_sample_totals(status)
         assert status["days"] == reports[0]["days"]
-    events = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    err = capsys.readouterr().err.splitlines()
+    events = [json.loads(line) for line in err if line.startswith("{")]  # not the summary
     summaries = [e for e in events if e["event"] == "run.summary"]
     assert [s["team"] for s in summaries] == ["a", "b", "c"]  # config order, one per team
     assert sum(s["requests"] for s in summaries) == len(server.requests)
@@ -64,7 +65,8 @@ def test_a_failing_team_never_stops_the_others(credentials, tmp_path, capsys):
         assert run(config, "--now", "2026-11-20T12:00:00+00:00") == 3
     assert_sample_totals(json.loads((tmp_path / "out/a.json").read_text("utf-8")))
     assert_sample_totals(json.loads((tmp_path / "out/c.json").read_text("utf-8")))
-    events = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    err = capsys.readouterr().err.splitlines()
+    events = [json.loads(line) for line in err if line.startswith("{")]  # not the summary
     assert [e["team"] for e in events if e["event"] == "team.failed"] == ["broken"]
 
 

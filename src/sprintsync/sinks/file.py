@@ -28,7 +28,8 @@ class FileSink:
         destination = f"file {self._path}"
         refuse_symlink(self._path)  # made since the run began: never read or write through it
         if self._path.exists() and self._path.read_text(encoding="utf-8") == content:
-            return PublishResult(destination=destination, changed=False)
+            url = self._path.resolve().as_uri()
+            return PublishResult(destination=destination, url=url, changed=False)
         write_atomically(self._path, content)
         return PublishResult(destination=destination, url=self._path.resolve().as_uri())
 

@@ -122,7 +122,7 @@ async def test_cloud_creates_with_the_v2_contract(httpx_mock):
         },
     }
     assert errors(payload, request_schema("PageCreateRequest")) == []
-    assert result.url == "/spaces/ENG/pages/123456"
+    assert result.url == "https://acme.atlassian.net/wiki/spaces/ENG/pages/123456"  # absolute
     assert not any("/rest/api" in str(r.url) for r in httpx_mock.get_requests())
 
 

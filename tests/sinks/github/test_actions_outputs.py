@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -51,11 +52,18 @@ def actions_env(tmp_path) -> dict[str, str]:
     }
 
 
-def test_outputs_carry_url_and_sprint_figures():
-    """Outputs are the comment URL and SEMANTICS §4 completed, scope and percent complete."""
-    result = PublishResult(destination="github comment acme/shop#1", url="https://x/1")
-    assert build_outputs(report(), result) == {
+def test_outputs_carry_url_and_sprint_figures(tmp_path):
+    """Outputs: the web URL, a file's path, the status JSON and SEMANTICS §4 figures."""
+    file = tmp_path / "out.md"
+    results = [
+        PublishResult(destination=f"file {file}", url=file.as_uri()),
+        PublishResult(destination="github comment acme/shop#1", url="https://x/1"),
+    ]
+    outputs = build_outputs(report(), results)
+    assert json.loads(outputs.pop("status")) == json.loads(report().json_text)
+    assert outputs == {
         "report-url": "https://x/1",
+        "report-path": str(file),
         "completed": "22",
         "scope": "75",
         "percent-complete": "29.3",
@@ -124,6 +132,8 @@ def test_report_to_actions_writes_summary_and_outputs(tmp_path):
     assert (tmp_path / "summary.md").read_text() == "# Sprint 5 on GitHub\n"
     assert (tmp_path / "output").read_text().splitlines() == [
         "report-url=https://github.com/c/1",
+        "report-path=",
+        "status={}",
         "completed=22",
         "scope=75",
         "percent-complete=29.3",

@@ -215,4 +215,16 @@ class ConfluenceSink:
 
     def _result(self, page: Page, *, changed: bool) -> PublishResult:
         destination = f"confluence page {page.id}"
-        return PublishResult(destination=destination, url=page.url, changed=changed)
+        url = absolute_url(str(self._client.base_url), page.url)
+        return PublishResult(destination=destination, url=url, changed=changed)
+
+
+def absolute_url(base_url: str, url: str | None) -> str | None:
+    """A page's browser URL, absolute: `_links.base` + `webui` when the answer had a base.
+
+    Else the configured site (`…/wiki` on Cloud, API-NOTES B.1.3) + `webui`: list and v1
+    answers carry `base` only at the top level, not in each page's `_links`.
+    """
+    if url is None or url.startswith(("https://", "http://")):
+        return url
+    return f"{base_url.rstrip('/')}/{url.lstrip('/')}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import PublishError
@@ -25,16 +28,21 @@ def report_to_actions(
     """Job summary and step outputs for one team's report; False (nothing done) off Actions."""
     if not on_github_actions(env):
         return False
-    url = next((r.url for r in results if r.url), None)
+    url = next((r.url for r in results if r.url and not r.url.startswith("file:")), None)
     append_step_summary(report.github_markdown or report.markdown, env=env, url=url)
-    first = PublishResult(destination="", url=url) if url else None
-    write_outputs(build_outputs(report, first), env=env)
+    write_outputs(build_outputs(report, results), env=env)
     return True
 
 
-def build_outputs(report: RenderedReport, result: PublishResult | None) -> dict[str, str]:
-    """The step outputs: report-url, completed, scope, percent-complete."""
-    outputs = {"report-url": (result.url or "") if result else ""}
+def build_outputs(report: RenderedReport, results: Sequence[PublishResult]) -> dict[str, str]:
+    """The step outputs: report-url (web), report-path (a file), status (JSON), the figures."""
+    web = [r.url for r in results if r.url and r.url.startswith(("https://", "http://"))]
+    files = [r.url for r in results if r.url and r.url.startswith("file:")]
+    outputs = {
+        "report-url": web[0] if web else "",
+        "report-path": str(Path(url2pathname(urlsplit(files[0]).path))) if files else "",
+        "status": json.dumps(json.loads(report.json_text), separators=(",", ":")),
+    }
     totals = report.totals
     if totals is not None:
         outputs["completed"] = _number(totals.completed)
