@@ -85,9 +85,7 @@ def test_a_team_name_with_a_space_says_what_a_name_is(tmp_path):
     assert "^[" not in message
 
 
-def test_a_bad_environment_override_names_the_variable_not_the_file(
-    tmp_path, monkeypatch, capsys
-):
+def test_a_bad_environment_override_names_the_variable_not_the_file(tmp_path, monkeypatch, capsys):
     """SPRINTSYNC_HTTP__BUDGET_SECONDS=abc is blamed on the variable, exit 2, one line."""
     monkeypatch.setenv("SPRINTSYNC_HTTP__BUDGET_SECONDS", "abc")
     path = write(tmp_path, MINIMAL)

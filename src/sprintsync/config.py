@@ -45,6 +45,8 @@ class JiraSourceConfig(StrictModel):
     sprint: int | str = "active"
     count_subtasks: bool = False
     deployment: Literal["cloud", "datacenter"] | None = None
+    # Scoped API tokens and OAuth reach Cloud only through https://api.atlassian.com/ex/jira/ID
+    api_url: str | None = None  # requests go here; `url` stays the site for links (Cloud)
     done_statuses: tuple[str, ...] | None = None  # overrides the board's right-most column
     estimation_field: str | None = None  # overrides the board's estimation field id
 
@@ -87,6 +89,8 @@ class ConfluenceSinkConfig(StrictModel):
     parent: str | None = None
     title: str = "{sprint} Daily Status Report"
     deployment: Literal["cloud", "datacenter"] | None = None
+    # Scoped tokens / OAuth: https://api.atlassian.com/ex/confluence/ID (`/wiki` is added)
+    api_url: str | None = None
     jira_server_id: str | None = None  # application-link id for Jira macros; else plain links
 
 

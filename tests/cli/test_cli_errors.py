@@ -35,10 +35,10 @@ def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     return lines[0]
 
 
-def test_a_board_page_as_jira_url_says_not_a_jira_root_not_check_credentials(tmp_path, capsys):
+def test_a_wrong_jira_url_says_not_a_jira_root_not_check_credentials(tmp_path, capsys):
     """A 404 under a wrong base URL names the URL and never blames the credentials (exit 3)."""
     with sample_jira().running() as server:
-        wrong = f"{server.url}/jira/software/projects/ABC"
+        wrong = f"{server.url}/sites/acme"
         assert run(write_config(tmp_path, wrong), "--now", NOW) == 3
     line = one_error_line(capsys)
     assert f"{wrong} does not look like a Jira root; expected the site root" in line
