@@ -24,8 +24,10 @@ def test_jira_server_id_with_a_github_source_is_refused_by_check(tmp_path, capsy
     assert error.count("\n") == 1
 
 
-def test_jira_server_id_with_a_jira_source_passes_check(tmp_path, capsys):
+def test_jira_server_id_with_a_jira_source_passes_check(tmp_path, capsys, monkeypatch):
     """The same sink under a Jira source is a valid config."""
+    monkeypatch.setenv("SPRINTSYNC_JIRA_EMAIL", "bot@example.com")
+    monkeypatch.setenv("SPRINTSYNC_JIRA_TOKEN", "api-token-123")
     config = tmp_path / "sprintsync.yaml"
     jira = "source: {type: jira, url: 'https://acme.atlassian.net', board: 7}"
     config.write_text(

@@ -13,11 +13,18 @@ from typing import TextIO
 
 from sprintsync import __version__
 from sprintsync.compose import AuditOptions, RunOptions, run_audit, run_teams
-from sprintsync.config import Secrets, load_secrets, load_settings
+from sprintsync.config import LoadedConfig, Secrets, TeamConfig, load_secrets, load_settings
+from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.logs import Redactor, configure_logging
 from sprintsync.planfile import load_plan
-from sprintsync.preflight import check_credentials, check_teams_offline, refuse_future_as_of
+from sprintsync.preflight import (
+    check_config_offline,
+    check_credentials,
+    check_plan_can_match,
+    check_teams_offline,
+    refuse_future_as_of,
+)
 from sprintsync.scaffold import COMMANDS as SETUP_COMMANDS
 from sprintsync.scaffold import add_commands as add_setup_commands
 from sprintsync.scaffold import run_command as run_setup_command
@@ -144,6 +151,24 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code_for(error)
 
 
+def _check_offline(
+    loaded: LoadedConfig,
+    teams: list[TeamConfig],
+    plans: dict[str, Plan],
+    *,
+    secrets: Secrets,
+    credentials: bool,
+) -> None:
+    """What is knowable without a request: URLs, names, plans, and (for `check`) credentials."""
+    check_teams_offline(loaded, teams)
+    check_config_offline(loaded, teams)
+    for team in teams:
+        if team.plan:
+            check_plan_can_match(team, plans[team.name], plan_path=loaded.resolve(team.plan))
+        if credentials:
+            check_credentials(team, secrets, config_path=loaded.path, teams=loaded.settings.teams)
+
+
 def _dispatch(
     args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets, redactor: Redactor
 ) -> int:
@@ -160,7 +185,7 @@ def _dispatch(
         return EXIT_OK
     teams = [loaded.team(args.team)] if getattr(args, "team", None) else list(loaded.settings.teams)
     plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
-    check_teams_offline(loaded, teams)
+    _check_offline(loaded, teams, plans, secrets=secrets, credentials=args.command == "check")
     if args.command == "check":
         print(
             f"{loaded.path}: OK ({len(teams)} team(s), {len(plans)} plan(s))",
@@ -169,7 +194,7 @@ def _dispatch(
         return EXIT_OK
     for team in teams:
         if args.command != "audit" or team.source.type == "jira":  # audit: GitHub has no report
-            check_credentials(team, secrets, config_path=loaded.path)
+            check_credentials(team, secrets, config_path=loaded.path, teams=loaded.settings.teams)
     now = args.now or datetime.now(UTC)
     if args.command == "audit":
         audit = AuditOptions(sprint=args.sprint, last=args.last, as_json=args.json)

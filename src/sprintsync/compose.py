@@ -40,7 +40,8 @@ from sprintsync.preflight import (
     confluence_base_url,
     confluence_deployment,
     confluence_uses_pat,
-    is_jira_cloud,
+    jira_deployment,
+    require_jira_credentials,
 )
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
@@ -50,6 +51,7 @@ from sprintsync.sinks.github.comment import DEFAULT_AUTHOR, INSTALLATION_TOKEN_P
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
+from sprintsync.sources.jira.deployment import deployment_from_host, fetch_deployment
 from sprintsync.sources.jira.parse import parse_time
 from sprintsync.state import DryRunSnapshotStore, RunLock, SnapshotStore
 from sprintsync.summary import (
@@ -86,6 +88,7 @@ class Wiring:
     sources: dict[str, Source] = field(default_factory=dict)  # one per identical source
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
     dry_run: bool = False  # read only: no snapshot stored, no lock taken
+    jira_deployments: dict[str, str] = field(default_factory=dict)  # url -> detected, once
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,15 +174,16 @@ async def open_source(
 async def jira_client(source: JiraSourceConfig, wiring: Wiring) -> httpx.AsyncClient:
     """A Jira client: Basic email:token on Cloud, the Data Center PAT as a Bearer header."""
     secrets = wiring.secrets
+    cloud = await resolve_jira_deployment(source, wiring) == "cloud"
     auth, headers, credential = atlassian_auth(
-        pat=None if is_jira_cloud(source) else secrets.jira_pat,
+        pat=None if cloud else secrets.jira_pat,
         email=secrets.jira_email,
         token=secrets.jira_token,
     )
     return await open_client(
         wiring,
         service="Jira",
-        base_url=source.url,
+        base_url=source.api_url or source.url,
         credential=credential,
         auth=auth,
         headers=headers,
@@ -189,7 +193,8 @@ async def jira_client(source: JiraSourceConfig, wiring: Wiring) -> httpx.AsyncCl
 async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
 
     client = await jira_client(source, wiring)
-    kind = JiraCloudSource if is_jira_cloud(source) else JiraDataCenterSource
+    cloud = await resolve_jira_deployment(source, wiring) == "cloud"
+    kind = JiraCloudSource if cloud else JiraDataCenterSource
     return kind(
         client,
         board=source.board,
@@ -249,7 +254,7 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
     client = await open_client(
         wiring,
         service="Confluence",
-        base_url=confluence_base_url(sink),
+        base_url=f"{sink.api_url.rstrip('/')}/wiki" if sink.api_url else confluence_base_url(sink),
         credential=credential,
         auth=auth,
         headers=headers,
@@ -259,7 +264,7 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
         space=sink.space,
         title=sink.title,
         parent=sink.parent,
-        deployment=confluence_deployment(sink),
+        deployment="cloud" if sink.api_url else confluence_deployment(sink),
     )
 
 
@@ -469,6 +474,48 @@ async def _run_one(team: TeamConfig, wiring: Wiring, *, options: RunOptions) -> 
     lock_path = wiring.loaded.state_path().parent / "locks" / f"{team.name}.lock"
     with RunLock(lock_path, team=team.name):
         return await run_team(job, dry_run=options.dry_run)
+
+
+# --- Jira deployment detection (issue 13): serverInfo before credentials are chosen ---
+
+
+async def resolve_jira_deployment(source: JiraSourceConfig, wiring: Wiring) -> str:
+    """Configured, else the site's `serverInfo` (anonymous), else the host name; checked creds.
+
+    Asked once per URL in a run; a missing credential for the answer is a ConfigError naming
+    the variable and the `deployment` key.
+    """
+    known = jira_deployment(source)
+    if known is not None:
+        return known
+    if source.url not in wiring.jira_deployments:
+        team = next(t for t in wiring.loaded.settings.teams if t.source == source)
+        index = wiring.loaded.settings.teams.index(team)
+        anonymous = await open_client(
+            wiring, service="Jira", base_url=source.url, credential=Credential(secret="")
+        )
+        detected, failure = await fetch_deployment(anonymous)
+        why = f"{source.url} says it is Jira {_NAMES.get(str(detected))} (serverInfo)"
+        if detected is None:  # the site did not say: the host name, else the one credential set
+            detected = deployment_from_host(source.url)
+            why = f"{failure}; an atlassian.net host is Jira Cloud"
+        if detected is None and wiring.secrets.jira_pat and not wiring.secrets.jira_token:
+            detected = "datacenter"
+            why = f"{failure}; only SPRINTSYNC_JIRA_PAT is set, so taken for Data Center"
+        where = f"{wiring.loaded.path}: team {team.name!r}"
+        if detected is None:
+            raise ConfigError(
+                f"{where}: cannot tell whether {source.url} is Jira Cloud or Data Center "
+                f"({failure}); set teams[{index}].source.deployment: cloud|datacenter"
+            )
+        key = f"teams[{index}].source.deployment"
+        require_jira_credentials(detected, wiring.secrets, where=where, key=key, why=why)
+        log.info("jira.deployment", url=source.url, deployment=detected, reason=why)
+        wiring.jira_deployments[source.url] = detected
+    return wiring.jira_deployments[source.url]
+
+
+_NAMES = {"cloud": "Cloud", "datacenter": "Data Center"}
 
 
 # --- `sprintsync audit`: our ledger against Jira's own Sprint Report (docs/semantics.md) ---

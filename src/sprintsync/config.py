@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextvars
+import difflib
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -47,6 +48,8 @@ class JiraSourceConfig(StrictModel):
     sprint: int | str = "active"
     count_subtasks: bool = False
     deployment: Literal["cloud", "datacenter"] | None = None
+    # Scoped API tokens and OAuth reach Cloud only through https://api.atlassian.com/ex/jira/ID
+    api_url: str | None = None  # requests go here; `url` stays the site for links (Cloud)
     done_statuses: tuple[str, ...] | None = None  # overrides the board's right-most column
     estimation_field: str | None = None  # overrides the board's estimation field id
 
@@ -95,6 +98,8 @@ class ConfluenceSinkConfig(StrictModel):
     parent: str | None = None
     title: str = "{sprint} Daily Status Report"
     deployment: Literal["cloud", "datacenter"] | None = None
+    # Scoped tokens / OAuth: https://api.atlassian.com/ex/confluence/ID (`/wiki` is added)
+    api_url: str | None = None
     jira_server_id: str | None = None  # application-link id for Jira macros; else plain links
 
 
@@ -252,7 +257,7 @@ def load_settings(path: Path) -> LoadedConfig:
     try:
         settings = Settings()  # type: ignore[call-arg]  # teams come from the YAML source
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(path, error)) from None
+        raise ConfigError(describe_validation_error(path, error, root=Settings)) from None
     finally:
         _yaml_data.reset(token)
     _check_timezones(path, settings)
@@ -304,21 +309,30 @@ def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
     return clean_strings(data) if SURROGATE_ESCAPE.search(text) else data
 
 
-def describe_validation_error(path: Path, error: ValidationError) -> str:
-    """One line per problem: `file: key.path: what was expected (got value)`."""
+def describe_validation_error(
+    path: Path, error: ValidationError, *, root: type[BaseModel] | None = None
+) -> str:
+    """One line per problem: `file: key.path: what was expected (got value)`.
+
+    A value that came from an environment override names the variable instead of the file;
+    an unknown key of `root`'s tree gets "did you mean" and the keys allowed there.
+    """
     lines = []
     for problem in error.errors(include_url=False):
         if problem["type"] == "too_short" and problem.get("input"):
             continue  # pydantic repeats a bad item as "too short" when the list is not empty
         key = _key_path(problem["loc"])
-        message = problem["msg"]
         if problem["type"] == "extra_forbidden":
-            message = "unknown key (check its spelling against config/example.yaml)"
+            message = unknown_key_message(problem["loc"], root)
         elif problem["type"] == "missing":
             message = "required key is missing"
-        elif "input" in problem and not isinstance(problem["input"], dict | list):
-            message += f" (got {_short(problem['input'])})"
-        lines.append(" ".join(f"{path}: {key}: {message}".split()))
+        else:
+            message = expected_message(problem)
+            if "input" in problem and not isinstance(problem["input"], dict | list):
+                message += f" (got {_short(problem['input'])})"
+        variable = _env_override(problem["loc"]) if root is Settings else None
+        where = f"{variable} (environment override of {key})" if variable else f"{path}: {key}"
+        lines.append(" ".join(f"{where}: {message}".split()))
     if len(lines) > MAX_PROBLEMS:
         lines[MAX_PROBLEMS:] = [f"{path}: {len(lines) - MAX_PROBLEMS} more problems not shown"]
     return "\n".join(lines)
@@ -350,8 +364,10 @@ def _check_timezones(path: Path, settings: Settings) -> None:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
+            variable = _env_override(("timezone",)) if key == "timezone" else None
+            where = f"{variable} (environment override of timezone)" if variable else path
             raise ConfigError(
-                f"{path}: {key}: expected an IANA time zone such as Europe/Berlin, got {zone!r}"
+                f"{where}: {key}: expected an IANA time zone such as Europe/Berlin, got {zone!r}"
             ) from None
 
 
@@ -382,3 +398,104 @@ def config_json_schema() -> dict[str, Any]:
         "$id": CONFIG_SCHEMA_ID,
         **schema,
     }
+
+
+# --- Messages that say what is expected (issue 13: errors that point the right way) ---
+
+_TAGS = frozenset({"jira", "github", "file", "confluence", "github_comment"})
+# What a list-valued key holds, for "expected a list of ..." (pydantic says "a valid tuple").
+_LIST_OF = {
+    "teams": "teams (each a mapping with name, source and publish)",
+    "publish": "destinations (each a mapping with a type: file, confluence or github_comment)",
+    "done_statuses": "status names",
+    "done": "status names",
+    "in_progress": "status names",
+}
+# What a key with a `pattern` holds, instead of the regular expression pydantic quotes.
+_PATTERN_MEANS = {
+    "repo": "owner/name, such as acme/web",
+    "name": "a name of letters, digits, '_', '.' or '-' that starts with a letter or digit",
+}
+_TYPE_MEANS = {
+    "int_parsing": "expected a whole number (an integer)",
+    "int_type": "expected a whole number (an integer)",
+    "int_from_float": "expected a whole number (an integer)",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+}
+
+
+def expected_message(problem: Any) -> str:  # noqa: ANN401 - a pydantic ErrorDetails
+    """What the value should have been, in the config's words rather than pydantic's."""
+    kind, loc = problem["type"], problem["loc"]
+    field = next((p for p in reversed(loc) if isinstance(p, str) and p not in _TAGS), "")
+    if kind in {"tuple_type", "list_type"}:
+        return f"expected a list of {_LIST_OF.get(field, 'values')}"
+    if kind == "string_pattern_mismatch" and field in _PATTERN_MEANS:
+        return f"expected {_PATTERN_MEANS[field]}"
+    if kind in _TYPE_MEANS:
+        return _TYPE_MEANS[kind]
+    if kind == "union_tag_invalid":
+        tags = problem.get("ctx", {}).get("expected_tags", "")
+        return f"expected type: one of {tags}"
+    message = str(problem["msg"])
+    if message.startswith("Input should be "):
+        return "expected " + message.removeprefix("Input should be ")
+    return message.removeprefix("Value error, ")
+
+
+def unknown_key_message(location: tuple[int | str, ...], root: type[BaseModel] | None) -> str:
+    """`unknown key`, the closest allowed key ("did you mean") and every key allowed there."""
+    if root is None:
+        return "unknown key"
+    allowed = sorted(
+        {name for model in _models_at(root, location[:-1]) for name in model.model_fields}
+    )
+    close = difflib.get_close_matches(str(location[-1]), allowed, n=1, cutoff=0.6)
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown key{guess} (keys allowed here: {', '.join(allowed)})"
+
+
+def _models_at(root: type[BaseModel], location: tuple[int | str, ...]) -> list[type[BaseModel]]:
+    models = [root]
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if part in _TAGS:
+            tagged = [m for m in models if _tag_of(m) == part]
+            models = tagged or models
+            continue
+        inner = [m.model_fields[part].annotation for m in models if part in m.model_fields]
+        models = [found for annotation in inner for found in _models_in(annotation)]
+    return models
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    field = model.model_fields.get("type")
+    args = get_args(field.annotation) if field else ()
+    return str(args[0]) if args else None
+
+
+def _env_override(location: tuple[int | str, ...]) -> str | None:
+    """The `SPRINTSYNC_A__B` variable that set the value at `location`, if one is set."""
+    names = {name.upper() for name in os.environ}
+    for length in range(len(location), 0, -1):  # the variable may set a parent mapping
+        parts = location[:length]
+        if any(isinstance(part, int) for part in parts):
+            continue
+        variable = "SPRINTSYNC_" + "__".join(str(part).upper() for part in parts)
+        if variable in names:
+            return variable
+    return None

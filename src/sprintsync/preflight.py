@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -21,6 +23,7 @@ from sprintsync.config import (
     SinkConfig,
     TeamConfig,
 )
+from sprintsync.domain import Plan
 from sprintsync.errors import ConfigError
 
 log = structlog.get_logger("sprintsync.preflight")
@@ -76,21 +79,42 @@ def refuse_future_as_of(
 
 def is_jira_cloud(source: JiraSourceConfig) -> bool:
     """Cloud unless configured otherwise; a *.atlassian.net host is always Cloud."""
+    return jira_deployment(source) == "cloud"
+
+
+def jira_deployment(source: JiraSourceConfig) -> Literal["cloud", "datacenter"] | None:
+    """The configured deployment; a gateway `api_url` or a *.atlassian.net host is Cloud.
+
+    None: undetermined offline; `serverInfo` decides at run time (compose).
+    """
     if source.deployment:
-        return source.deployment == "cloud"
-    return (urlsplit(source.url).hostname or "").endswith(".atlassian.net")
+        return source.deployment
+    if source.api_url or (urlsplit(source.url).hostname or "").endswith(".atlassian.net"):
+        return "cloud"
+    return None
 
 
-def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) -> None:
-    """Fail before any request when a credential the team needs is not in the environment."""
+def check_credentials(
+    team: TeamConfig, secrets: Secrets, *, config_path: Path, teams: tuple[TeamConfig, ...] = ()
+) -> None:
+    """Fail before any request when a credential the team needs is not in the environment.
+
+    A Jira whose deployment is undetermined offline accepts either credential set here.
+    """
+    index_of = _indexer(teams)
     where = f"{config_path}: team {team.name!r}"
     source = team.source
     if isinstance(source, JiraSourceConfig):
-        if is_jira_cloud(source):
-            _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, "Jira Cloud (Basic auth)")
-            _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, "Jira Cloud (Basic auth)")
-        else:
-            _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, "Jira Data Center (Bearer)")
+        deployment = jira_deployment(source)
+        if deployment is not None:
+            require_jira_credentials(deployment, secrets, where=where, key=None)
+        elif not (secrets.jira_pat or secrets.jira_token):  # either set will do until detection
+            raise ConfigError(
+                f"{where}: neither SPRINTSYNC_JIRA_EMAIL + SPRINTSYNC_JIRA_TOKEN (Jira Cloud) "
+                "nor SPRINTSYNC_JIRA_PAT (Jira Data Center) is set; set the pair or the PAT "
+                f"(and teams[{index_of(team)}].source.deployment: cloud|datacenter to skip "
+                "the detection)"
+            )
     if isinstance(source, GitHubSourceConfig):
         _require(
             secrets.projects_token(),
@@ -100,6 +124,40 @@ def check_credentials(team: TeamConfig, secrets: Secrets, *, config_path: Path) 
         )
     for sink in team.publish:
         _check_sink_credentials(sink, secrets, where)
+
+
+def require_jira_credentials(
+    deployment: Literal["cloud", "datacenter"],
+    secrets: Secrets,
+    *,
+    where: str,
+    key: str | None,
+    why: str = "",
+) -> None:
+    """The credentials `deployment` needs are set; else the variable, and the key to set.
+
+    `key` is the `deployment` key when the deployment was not configured; `why` says how it
+    was decided (detected), else it could not be told.
+    """
+    hint = ""
+    if key and why:
+        other = "datacenter" if deployment == "cloud" else "cloud"
+        hint = f"; {why}: if that is wrong, set {key}: {other}"
+    elif key:
+        hint = f"; Cloud or Data Center could not be told: set {key}: cloud|datacenter"
+    if deployment == "cloud":
+        purpose = f"Jira Cloud (Basic auth){hint}"
+        _require(secrets.jira_email, "SPRINTSYNC_JIRA_EMAIL", where, purpose)
+        _require(secrets.jira_token, "SPRINTSYNC_JIRA_TOKEN", where, purpose)
+    else:
+        _require(secrets.jira_pat, "SPRINTSYNC_JIRA_PAT", where, f"Jira Data Center (Bearer){hint}")
+
+
+def _indexer(teams: tuple[TeamConfig, ...]) -> Callable[[TeamConfig], int]:
+    def index_of(team: TeamConfig) -> int:
+        return teams.index(team) if team in teams else 0
+
+    return index_of
 
 
 def _check_sink_credentials(sink: SinkConfig, secrets: Secrets, where: str) -> None:
@@ -183,3 +241,54 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# --- More offline checks (issue 13): what `check` can know before any request ---
+
+BOARD_PAGE = re.compile(r"/(?:jira/software|secure/RapidBoard|jira/core|browse)|/boards?/")
+BOARD_NUMBER = re.compile(r"/boards/(\d+)|[?&]rapidView=(\d+)")
+
+
+def check_config_offline(loaded: LoadedConfig, teams: list[TeamConfig]) -> None:
+    """Team names are unique; a Jira `url` is a site root, not a board page."""
+    names = [team.name for team in loaded.settings.teams]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigError(
+            f"{loaded.path}: teams: team names must be unique (repeated: {', '.join(repeated)}); "
+            "rename one: the name keys its lock, snapshots and report"
+        )
+    for team in teams:
+        if isinstance(team.source, JiraSourceConfig):
+            _check_site_root(team.source, loaded=loaded, index=loaded.settings.teams.index(team))
+
+
+def _check_site_root(source: JiraSourceConfig, *, loaded: LoadedConfig, index: int) -> None:
+    parts = urlsplit(source.url)
+    if not BOARD_PAGE.search(f"{parts.path}?{parts.query}"):
+        return
+    root = f"{parts.scheme}://{parts.netloc}"
+    number = BOARD_NUMBER.search(f"{parts.path}?{parts.query}")
+    board = next((g for g in number.groups() if g), None) if number else None
+    raise ConfigError(
+        f"{loaded.path}: teams[{index}].source.url: {source.url!r} is a page of the Jira site, "
+        f"not its root; use the site root {root} and board: {board or source.board}"
+    )
+
+
+def check_plan_can_match(team: TeamConfig, plan: Plan, *, plan_path: Path) -> None:
+    """A plan for a named Jira sprint must name the same sprint (two ids or two names differ).
+
+    Offline, only like with like can be compared: an id against a name needs Jira's answer
+    (`run` checks that), and `sprint: active` is whichever sprint is active then.
+    """
+    source = team.source
+    if not isinstance(source, JiraSourceConfig) or source.sprint == "active":
+        return
+    wanted, planned = str(source.sprint), plan.sprint
+    if wanted.isdigit() == planned.isdigit() and wanted != planned:
+        raise ConfigError(
+            f"{plan_path}: sprint: the plan is for sprint {planned!r}, but team {team.name!r} "
+            f"reads sprint {wanted!r} (source.sprint); they can never match: point the team's "
+            "`plan` at that sprint's plan or fix one of the two"
+        )

@@ -56,6 +56,19 @@ def no_credentials(monkeypatch):
         "GITHUB_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def credentials_set(monkeypatch):
+    """Every credential the written configs name, as `check` requires them (fake values)."""
+    for name in (
+        "SPRINTSYNC_JIRA_EMAIL",
+        "SPRINTSYNC_JIRA_TOKEN",
+        "SPRINTSYNC_JIRA_PAT",
+        "SPRINTSYNC_GITHUB_TOKEN",
+        "SPRINTSYNC_CONFLUENCE_PAT",
+    ):
+        monkeypatch.setenv(name, "fake-value-for-check")
 
 
 def test_shipped_schema_is_the_generated_one():
@@ -91,6 +104,7 @@ def test_init_with_flags_writes_a_config_that_checks(tmp_path, no_credentials, c
     plan = (tmp_path / "plans/current.yaml").read_text(encoding="utf-8")
     assert "no credentials were found" in plan
     capsys.readouterr()
+    credentials_set(no_credentials)
     assert main(["check", "--config", str(config)]) == 0
     assert "OK (1 team(s), 1 plan(s))" in capsys.readouterr().out
 
@@ -138,6 +152,7 @@ def test_every_tracker_and_destination_writes_a_valid_config(tmp_path, no_creden
     assert _init(tmp_path, *flags) == 0
     config = tmp_path / "sprintsync.yaml"
     jsonschema.validate(yaml.safe_load(config.read_text(encoding="utf-8")), SCHEMA)
+    credentials_set(no_credentials)
     assert main(["check", "--config", str(config)]) == 0
 
 

@@ -114,13 +114,14 @@ def test_refused_credentials_exit_3_with_one_line(jira, monkeypatch, tmp_path, c
     assert not (tmp_path / "out").exists()
 
 
-def test_unknown_sprint_exits_2_listing_the_sprints(jira, credentials, tmp_path, capsys):
-    """An unknown sprint name is a config problem: exit 2, the board's sprints listed."""
+def test_unknown_sprint_exits_3_listing_the_sprints(jira, credentials, tmp_path, capsys):
+    """An unknown sprint is Jira's answer (README: exit 3), one line listing the board's sprints."""
     _, server = jira
-    assert run(write_config(tmp_path, server.url, sprint="'Sprint 99'")) == 2
-    err = capsys.readouterr().err
-    assert "Sprint 99" in err
+    assert run(write_config(tmp_path, server.url, sprint="'Sprint 99'")) == 3
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("sprintsync: error: sprint 'Sprint 99' not found on board")
     assert "ABC Sprint 42" in err
+    assert "\n" not in err
 
 
 def test_removed_search_endpoint_is_never_called(jira, credentials, tmp_path):

@@ -159,9 +159,40 @@ class FakeJira:
             if rule.times > 0 and prefix_matches and rule.method in (None, request.method):
                 rule.times -= 1
                 return rule.response
+        if re.fullmatch(r"/rest/api/[23]/serverInfo", request.path) and request.method == "GET":
+            return self._server_info(request)
         if not self._authorised(request):
             return errors("Client must be authenticated to access this resource.", status=401)
         return self._route(request)
+
+    # getServerInfo "can be accessed anonymously"; incorrect credentials get 401 (the spec's
+    # jira-cloud-platform-swagger-v3 getServerInfo). `anonymous_server_info=False`: a site
+    # that refuses anonymous access (401, as for any anonymous request there).
+    deployment_type: str = "Cloud"
+    anonymous_server_info: bool = True
+
+    def _server_info(self, request: FakeRequest) -> FakeResponse:
+        sent = "authorization" in request.headers
+        if (sent and not self._authorised(request)) or (
+            not sent and not self.anonymous_server_info
+        ):
+            return errors("Client must be authenticated to access this resource.", status=401)
+        return FakeResponse(body=self.server_info())
+
+    def server_info(self) -> dict[str, Any]:
+        """The ServerInformation object of this site (Cloud: `deploymentType` always Cloud)."""
+        return {
+            "baseUrl": SITE,
+            "buildDate": "2026-11-20T22:20:59.000+0000",
+            "buildNumber": 100280,
+            "deploymentType": self.deployment_type,
+            "scmInfo": "1f51473f5c7b75c1a69a0090f4832cdc5053702a",
+            "serverTime": "2026-11-26T06:00:00.000+0000",
+            "serverTimeZone": "Etc/UTC",
+            "serverTitle": "Jira",
+            "version": "1001.0.0-SNAPSHOT",
+            "versionNumbers": [1001, 0, 0],
+        }
 
     def _authorised(self, request: FakeRequest) -> bool:
         secret = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()

@@ -77,6 +77,18 @@ class FakeJiraDataCenter(FakeJira):
     legacy_sprint_keys: set[str] = field(default_factory=set)
     fields: list[dict[str, Any]] = field(default_factory=dc_fields)
     report_inline: bool = True  # Server/DC entries carry names inline (A.5.5)
+    deployment_type: str = "DataCenter"  # "Server" on a Server licence
+
+    def server_info(self) -> dict[str, Any]:
+        """Data Center's ServerInformation: its own base URL and version, no Cloud build."""
+        return {
+            **super().server_info(),
+            "baseUrl": DC_SITE,
+            "version": "9.12.15",
+            "versionNumbers": [9, 12, 15],
+            "buildNumber": 9120015,
+            "serverTitle": "Jira Data Center",
+        }
 
     def _authorised(self, request: FakeRequest) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.pat}"

@@ -389,7 +389,7 @@ async def test_concurrent_retries_keep_every_result():
 
 
 async def test_connect_errors_that_never_end_become_one_upstream_line():
-    """Endless connect errors end as an UpstreamError, never an internal exception."""
+    """Endless connect errors end as one UpstreamError naming the host and port tried."""
     budget, _ = make_budget(max_wait_seconds=0, max_attempts=3)
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -400,7 +400,8 @@ async def test_connect_errors_that_never_end_become_one_upstream_line():
             await get(client)
     assert budget.requests == 3
     assert str(caught.value) == (
-        "Jira could not be reached for reading (ConnectError: [Errno 111] Connection refused)"
+        "Jira could not be reached at jira.test:443 for reading "
+        "(ConnectError: [Errno 111] Connection refused)"
     )
 
 

@@ -182,7 +182,17 @@ def transport_error(
         message = f"{service} did not answer {what} in time ({kind})"
     else:
         reason = " ".join(str(error).split()) or "no details"
-        message = f"{service} could not be reached for {what} ({kind}: {reason})"
+        message = f"{service} could not be reached{_at_host(error)} for {what} ({kind}: {reason})"
     if not resendable and not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
         message += "; the request may have reached the server, so it was not repeated"
     return UpstreamError(message, service=service)
+
+
+def _at_host(error: httpx.TransportError) -> str:
+    """` at HOST:PORT` of the request that got no answer (the port a scheme implies too)."""
+    try:
+        url = error.request.url
+    except RuntimeError:  # an error raised without its request
+        return ""
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    return f" at {url.host}:{port}" if url.host else ""

@@ -213,8 +213,9 @@ def dc_page(version: int, body: str) -> dict[str, Any]:
 
 
 async def test_dc_is_detected_by_a_404_probe_and_creates_with_v1(httpx_mock):
-    """DC: the v2 probe 404s; find by spaceKey+title, POST /rest/api/content with ancestors."""
+    """DC: the v2 probe 404s (also under /wiki); find by spaceKey+title, POST with ancestors."""
     httpx_mock.add_response(url=f"{DC}/api/v2/spaces?keys=ENG&limit=1", status_code=404)
+    httpx_mock.add_response(url=f"{DC}/wiki/api/v2/spaces?keys=ENG&limit=1", status_code=404)
     httpx_mock.add_response(
         url=f"{DC}/rest/api/content?{DC_QUERY}",
         json={"results": [], "start": 0, "limit": 25, "size": 0, "_links": {"base": DC}},

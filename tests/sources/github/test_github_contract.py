@@ -247,12 +247,12 @@ async def test_iteration_by_title_and_completed_iteration_is_closed(httpx_mock, 
     assert data.sprint.complete == datetime(2026, 11, 16, tzinfo=BERLIN)
 
 
-async def test_no_iteration_contains_the_cutoff_is_a_config_error(httpx_mock, client, tmp_path):
+async def test_no_iteration_contains_the_cutoff_is_a_service_error(httpx_mock, client, tmp_path):
     """`current` with no iteration around the cut-off day names the day and the iterations."""
     httpx_mock.add_response(url=GRAPHQL, method="POST", json=fields_answer())
     late = datetime(2027, 3, 1, 12, tzinfo=UTC)
     with pytest.raises(
-        ConfigError,
+        UpstreamError,
         match=r"source.iteration: no iteration containing 2027-03-01 \(iterations: Iteration 6",
     ):
         await make_source(client, tmp_path).fetch(cutoff=late)

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sprintsync.errors import ConfigError
+from sprintsync.errors import UpstreamError
 from sprintsync.sources.github.wire import (
     Iteration,
     build_points_notices,
@@ -79,9 +79,9 @@ def test_future_iteration_starts_at_local_midnight():
 
 
 def test_unknown_iteration_title_lists_the_iterations():
-    """A title that matches nothing is a ConfigError naming it and the iterations there are."""
+    """A title that matches nothing is a service answer (exit 3) naming it and the iterations."""
     known = (Iteration("it7", "Iteration 7", date(2026, 11, 16), 14, completed=False),)
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(UpstreamError) as caught:
         select_iteration(
             known, "Sprint 99", cutoff_day=date(2026, 11, 20), where="GitHub project acme/5"
         )
@@ -95,7 +95,7 @@ def test_current_iteration_excludes_its_end_day():
     """`current` is [start, start + duration): the day after the last day is not in it."""
     known = (Iteration("it7", "Iteration 7", date(2026, 11, 16), 14, completed=False),)
     assert select_iteration(known, "current", cutoff_day=date(2026, 11, 29), where="p").id == "it7"
-    with pytest.raises(ConfigError):
+    with pytest.raises(UpstreamError):
         select_iteration(known, "current", cutoff_day=date(2026, 11, 30), where="p")
 
 

@@ -83,7 +83,7 @@ async def test_source_lists_the_sprints_when_the_name_is_unknown():
     """An unknown sprint name is a config error that lists the board's sprints."""
     with (
         sample_jira().running() as server,
-        pytest.raises(ConfigError, match=r"sprint 'Sprint 9' not found on board 7 \(sprints:"),
+        pytest.raises(UpstreamError, match=r"sprint 'Sprint 9' not found on board 7 \(sprints:"),
     ):
         await fetch(server.url, sprint="Sprint 9")
 

@@ -79,18 +79,18 @@ def test_select_sprint_by_active_id_and_name():
 
 
 def test_select_sprint_names_the_board_and_lists_sprints_when_unknown():
-    """An unknown name is a ConfigError listing the board's sprints."""
+    """An unknown name is a service answer (exit 3) listing the board's sprints."""
     with pytest.raises(
-        ConfigError, match=r"sprint 'Sprint 9' not found on board 42 \(sprints: 'Sprint 4'"
+        UpstreamError, match=r"sprint 'Sprint 9' not found on board 42 \(sprints: 'Sprint 4'"
     ):
         select_sprint(SPRINTS, "Sprint 9", board=42)
 
 
 def test_select_sprint_needs_exactly_one_active_sprint():
-    """No active sprint, or two, is a ConfigError saying so."""
-    with pytest.raises(ConfigError, match="board 42 has no active sprint"):
+    """No active sprint, or two, is a service answer (exit 3) saying so."""
+    with pytest.raises(UpstreamError, match="board 42 has no active sprint"):
         select_sprint([SPRINTS[0]], "active", board=42)
-    with pytest.raises(ConfigError, match="board 42 has 2 active sprints"):
+    with pytest.raises(UpstreamError, match="board 42 has 2 active sprints"):
         select_sprint([SPRINTS[1], {**SPRINTS[1], "id": 7}], "active", board=42)
 
 

@@ -39,13 +39,18 @@ class CloudPageApi:
     async def space_id(self) -> str:
         """The numeric id v2 uses for the space key (`GET /spaces?keys=`), looked up once."""
         if self._space_id is None:
-            body = await call(
-                self._client,
-                "GET",
-                SPACES_PATH,
-                what=f"the lookup of space {self._space}",
-                params={"keys": self._space},
-            )
+            try:
+                body = await call(
+                    self._client,
+                    "GET",
+                    SPACES_PATH,
+                    what=f"the lookup of space {self._space}",
+                    params={"keys": self._space},
+                )
+            except PublishError as error:
+                if error.status == 404:  # the list endpoint itself is missing: a wrong root
+                    raise not_a_root_error(self._client.base_url) from None
+                raise
             found = [s for s in body.get("results") or [] if s.get("key") == self._space]
             if not found:
                 raise PublishError(
@@ -107,3 +112,18 @@ class CloudPageApi:
             "version": {"number": page.version + 1, "message": message},
         }
         return await update_page_at(self._client, PAGES_PATH, page, payload, body=body)
+
+
+def not_a_root_error(base_url: httpx.URL) -> PublishError:
+    """A 404 from the v2 list endpoint: the URL is not Confluence Cloud's root (no `/wiki`?)."""
+    root = str(base_url).rstrip("/")
+    if not base_url.path.rstrip("/").endswith("/wiki"):
+        fix = f"Confluence Cloud lives under /wiki: set url: {root}/wiki"
+    else:
+        fix = "expected the site's /wiki URL, such as https://acme.atlassian.net/wiki"
+    return PublishError(
+        f"{SERVICE} answered 404 to {root}/{SPACES_PATH}: {root} does not look like a "
+        f"Confluence Cloud root; {fix}",
+        service=SERVICE,
+        status=404,
+    )

@@ -19,7 +19,7 @@ from sprintsync.sinks.confluence.api import (
     call,
 )
 from sprintsync.sinks.confluence.body import build_page_body, same_report
-from sprintsync.sinks.confluence.cloud import SPACES_PATH, CloudPageApi
+from sprintsync.sinks.confluence.cloud import SPACES_PATH, CloudPageApi, not_a_root_error
 from sprintsync.sinks.confluence.dc import DataCenterPageApi
 
 log = structlog.get_logger("sprintsync.sinks.confluence")
@@ -62,9 +62,27 @@ async def detect_deployment(client: httpx.AsyncClient, *, space: str) -> Deploym
         )
     except PublishError as error:
         if error.status == 404:
+            await _refuse_cloud_without_wiki(client, space=space)
             return "datacenter"
         raise
     return "cloud"
+
+
+async def _refuse_cloud_without_wiki(client: httpx.AsyncClient, *, space: str) -> None:
+    """A Cloud site given without `/wiki` looks like Data Center: ask `/wiki` before saying so."""
+    if client.base_url.path.rstrip("/").endswith("/wiki"):
+        return
+    try:
+        await call(
+            client,
+            "GET",
+            f"wiki/{SPACES_PATH}",
+            what="the deployment probe under /wiki",
+            params={"keys": space, "limit": 1},
+        )
+    except PublishError:
+        return  # nothing Cloud-like under /wiki either: Data Center it is
+    raise not_a_root_error(client.base_url)
 
 
 class ConfluenceSink:

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sprintsync.domain import SnapshotItem, Sprint
-from sprintsync.errors import ConfigError
+from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.points import UNUSABLE_POINTS, to_estimate
 
 
@@ -97,7 +97,9 @@ def select_iteration(
         return found[0]
     known = ", ".join(f"{i.title} ({i.start_date}, {i.duration}d)" for i in iterations) or "none"
     what = f"containing {cutoff_day}" if wanted == "current" else f"titled {wanted!r}"
-    raise ConfigError(f"{where}: source.iteration: no iteration {what} (iterations: {known})")
+    raise UpstreamError(  # known only once GitHub answered: exit 3, as README's exit codes say
+        f"{where}: source.iteration: no iteration {what} (iterations: {known})", service="GitHub"
+    )
 
 
 def to_sprint(

@@ -13,6 +13,7 @@ from sprintsync.domain import JSON, JSONObject
 from sprintsync.errors import ConfigError, UpstreamError
 from sprintsync.http import IDEMPOTENT, PageGuard, send_json
 from sprintsync.sources.jira.changelog import histories_by_issue
+from sprintsync.sources.jira.deployment import not_a_root_hint
 
 log = structlog.get_logger("sprintsync.jira")
 
@@ -41,6 +42,7 @@ AUTH_HINT = (
     "check SPRINTSYNC_JIRA_EMAIL and SPRINTSYNC_JIRA_TOKEN (an Atlassian API token, Basic auth)"
 )
 KANBAN_MESSAGE = "does not support sprints"
+SITE_EXAMPLE = "https://acme.atlassian.net (Cloud) or https://jira.example.com (Data Center)"
 CLOUD_ONLY = (
     "this endpoint is not available on this site (Jira Data Center has no /rest/api/3: "
     "use the Data Center source)"
@@ -95,9 +97,8 @@ class BaseJiraApi(abc.ABC):
 
     async def fetch_myself(self) -> JSONObject:
         """`GET {platform}/myself`: 200 proves the credentials are not anonymous (A.0)."""
-        me = await self._get(
-            f"{self.platform}/myself", what="the credential check", not_found=self.auth_hint
-        )
+        root = not_a_root_hint(self._client.base_url, service="Jira", example=SITE_EXAMPLE)
+        me = await self._get(f"{self.platform}/myself", what="the credential check", not_found=root)
         return to_object(me, what="the credential check")
 
     async def fetch_sprints(self) -> list[JSONObject]:

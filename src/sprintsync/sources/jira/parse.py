@@ -136,9 +136,10 @@ def select_sprint(
         if len(active) == 1:
             return active[0]
         problem = "no active sprint" if not active else f"{len(active)} active sprints"
-        raise ConfigError(
+        raise UpstreamError(
             f"board {board} has {problem}; set the sprint to an id or a name "
-            f"(sprints: {names or 'none'})"
+            f"(sprints: {names or 'none'})",
+            service="Jira",
         )
     by_name = [s for s in sprints if isinstance(wanted, str) and s.get("name") == wanted]
     if by_name:
@@ -146,7 +147,12 @@ def select_sprint(
     by_id = [s for s in sprints if str(s.get("id")) == str(wanted)]
     if by_id:
         return by_id[0]
-    raise ConfigError(f"sprint {wanted!r} not found on board {board} (sprints: {names or 'none'})")
+    # Known only once Jira answered: a service answer (exit 3), as README's exit codes say.
+    raise UpstreamError(
+        f"sprint {wanted!r} not found on board {board} (sprints: {names or 'none'})",
+        service="Jira",
+        status=404,
+    )
 
 
 @dataclass(frozen=True)
