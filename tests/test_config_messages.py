@@ -56,7 +56,8 @@ def test_a_top_level_typo_without_a_close_key_lists_the_keys(tmp_path):
     """No close match: no guess, only the keys allowed."""
     path = write(tmp_path, MINIMAL + "zzz: 1\n")
     assert error_of(path) == (
-        f"{path}: zzz: unknown key (keys allowed here: http, state, teams, templates, timezone)"
+        f"{path}: zzz: unknown key "
+        "(keys allowed here: concurrent_teams, http, state, teams, templates, timezone)"
     )
 
 

@@ -196,8 +196,12 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path, capsys):
     assert time.monotonic() - started < 5
 
 
-def test_a_relative_file_destination_may_not_escape_the_config_folder(tmp_path, capsys):
+def test_a_relative_file_destination_may_not_escape_the_config_folder(
+    tmp_path, monkeypatch, capsys
+):
     """`../../x.md`: exit 2 naming the key and the value; an absolute path is allowed."""
+    monkeypatch.setenv("SPRINTSYNC_JIRA_EMAIL", "bot@example.com")  # check asks for them
+    monkeypatch.setenv("SPRINTSYNC_JIRA_TOKEN", "api-token-123")
     code, [line] = check(write_team(tmp_path, path="../../x.md"), capsys)
     assert code == 2
     assert "teams[0].publish[0].path" in line
