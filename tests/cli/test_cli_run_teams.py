@@ -5,7 +5,7 @@ import pytest
 
 from fakes.jira_sample import sample_jira
 from jira_helpers import assert_sample_totals, run
-from sprintsync import compose
+from sprintsync.compose import run as compose_run
 
 TEAM = """\
   - name: {name}
@@ -73,7 +73,7 @@ def test_a_failing_team_never_stops_the_others(credentials, tmp_path, capsys):
 def test_teams_run_at_most_concurrent_teams_at_a_time(credentials, tmp_path, monkeypatch):
     """`concurrent_teams: 2` with five teams: two run side by side, never three."""
     running: list[int] = [0, 0]  # now, most
-    real = compose._run_one
+    real = compose_run.run_one
 
     async def counted(team, wiring, *, options):
         running[0] += 1
@@ -83,7 +83,7 @@ def test_teams_run_at_most_concurrent_teams_at_a_time(credentials, tmp_path, mon
         finally:
             running[0] -= 1
 
-    monkeypatch.setattr(compose, "_run_one", counted)
+    monkeypatch.setattr(compose_run, "run_one", counted)
     fake = sample_jira()
     teams = [(f"t{n}", 7, "active" if n % 2 else "42") for n in range(5)]
     with fake.running() as server:
