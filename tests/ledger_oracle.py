@@ -22,6 +22,7 @@ from sprintsync.domain import (
     Totals,
     WorkState,
 )
+from sprintsync.domain.points import difference, percent, total
 from sprintsync.ledger.build import WORKING_WEEK, build_issue_ledger
 from sprintsync.ledger.days import ideal_line
 from sprintsync.ledger.window import (
@@ -32,7 +33,6 @@ from sprintsync.ledger.window import (
     last_move_into_done,
     see,
 )
-from sprintsync.points import difference, percent, total
 
 Pair = tuple[SeenIssue, IssueLedger]
 

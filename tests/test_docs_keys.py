@@ -15,7 +15,7 @@ from sprintsync.config import (
     StateConfig,
     TeamConfig,
 )
-from sprintsync.planfile import BlockerModel, DayModel, ItemModel, PlanModel
+from sprintsync.config.plan import BlockerModel, DayModel, ItemModel, PlanModel
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "configure-a-team.md"
 MODELS = [

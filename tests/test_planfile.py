@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from sprintsync.app import check_plan_matches
+from sprintsync.config.plan import load_plan
 from sprintsync.errors import ConfigError
-from sprintsync.planfile import load_plan
 
 EXAMPLE_PLAN = Path(__file__).parents[1] / "config" / "plans" / "sprint-5.yaml"
 

@@ -4,8 +4,14 @@ from datetime import date
 
 import structlog
 
+from sprintsync.compose.summary import (
+    Destination,
+    TeamResult,
+    progress,
+    render_preview,
+    report_outcome,
+)
 from sprintsync.domain import PublishResult, RenderedReport
-from sprintsync.summary import Destination, TeamResult, progress, render_preview, report_outcome
 
 REPORT = RenderedReport(
     team="web",
@@ -65,7 +71,7 @@ class _Terminal(io.StringIO):
 
 def test_progress_line_only_on_a_terminal(monkeypatch):
     """On a terminal the line is drawn and cleared; elsewhere nothing is written."""
-    monkeypatch.setattr("sprintsync.summary.PROGRESS_EVERY_SECONDS", 0)
+    monkeypatch.setattr("sprintsync.compose.summary.PROGRESS_EVERY_SECONDS", 0)
     terminal, pipe = _Terminal(), io.StringIO()
 
     async def work(stream):

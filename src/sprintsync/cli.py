@@ -14,10 +14,10 @@ from typing import TextIO
 from sprintsync import __version__
 from sprintsync.compose import AuditOptions, RunOptions, run_audit, run_teams
 from sprintsync.config import LoadedConfig, Secrets, TeamConfig, load_secrets, load_settings
+from sprintsync.config.plan import load_plan
 from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.logs import Redactor, configure_logging
-from sprintsync.planfile import load_plan
 from sprintsync.preflight import (
     check_config_offline,
     check_credentials,

@@ -16,7 +16,7 @@ from sprintsync.domain import (
     SprintData,
     TrackedIssue,
 )
-from sprintsync.points import total
+from sprintsync.domain.points import total
 
 
 def reconcile(plan: Plan, ledger: Ledger, data: SprintData) -> Reconciliation:

@@ -19,8 +19,8 @@ from ledger_helpers import (
     verdict,
 )
 from sprintsync.domain import DayFigures, Ledger, Outcome
+from sprintsync.domain.points import percent
 from sprintsync.ledger import build_ledger
-from sprintsync.points import percent
 
 
 def day(ledger: Ledger, number: int, *, month: int = 1) -> DayFigures:

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from ledger_helpers import BERLIN, START, sprint
 from sprintsync.domain import Outcome, SprintData, Timeline, TrackedIssue, WorkState
+from sprintsync.domain.points import total
 from sprintsync.ledger import build_ledger
-from sprintsync.points import total
 
 HOURS = st.integers(min_value=-72, max_value=20 * 24)
 moments = HOURS.map(lambda hours: START + timedelta(hours=hours))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 
 from ledger_oracle import oracle_ledger
+from sprintsync.domain.points import scale_for, total
 from sprintsync.ledger import build_ledger
-from sprintsync.points import scale_for, total
 from sweep_strategies import sprint_runs
 
 

@@ -21,7 +21,7 @@ from sprintsync.audit.model import (
 )
 from sprintsync.domain import IssueLedger, Ledger, Outcome, SprintData, TrackedIssue
 from sprintsync.domain.jira_report import JiraReportIssue, JiraSprintReport
-from sprintsync.points import total
+from sprintsync.domain.points import total
 
 # SEMANTICS §4, each total's rule as the table states it.
 TOTAL_RULES = {

@@ -11,8 +11,8 @@ from typing import TextIO
 import httpx
 import structlog
 
+from sprintsync.app.audit import AuditJob, AuditOutcome, run_audit_job
 from sprintsync.audit import AUDIT_JSON_VERSION
-from sprintsync.auditor import AuditJob, AuditOutcome, run_audit_job
 from sprintsync.compose.adapters import open_source
 from sprintsync.compose.wiring import Wiring, jira_client
 from sprintsync.config import (
@@ -24,6 +24,7 @@ from sprintsync.config import (
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.sources.jira.api import JiraApi
+from sprintsync.sources.jira.greenhopper import GreenhopperReports
 from sprintsync.sources.jira.parse import parse_time
 
 log = structlog.get_logger("sprintsync.compose")
@@ -94,8 +95,7 @@ async def _audit_team(
         job = AuditJob(
             team=team.name,
             source=await open_source(one, wiring, timezone=timezone),
-            client=client,
-            board=source.board,
+            reports=GreenhopperReports(client, board=source.board),
             cutoff=wiring.now,
             timezone=timezone,
             count_subtasks=source.count_subtasks,

@@ -17,6 +17,13 @@ import structlog
 
 from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.compose.adapters import open_sinks, open_source
+from sprintsync.compose.summary import (
+    Destination,
+    TeamResult,
+    progress,
+    render_preview,
+    report_outcome,
+)
 from sprintsync.compose.wiring import Wiring
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -34,13 +41,6 @@ from sprintsync.logs import Redactor
 from sprintsync.sinks.github import report_to_actions
 from sprintsync.sinks.github.actions import on_github_actions
 from sprintsync.state import RunLock
-from sprintsync.summary import (
-    Destination,
-    TeamResult,
-    progress,
-    render_preview,
-    report_outcome,
-)
 
 log = structlog.get_logger("sprintsync.compose")
 

@@ -23,9 +23,9 @@ from sprintsync.config import (
     StateConfig,
     TeamConfig,
 )
+from sprintsync.config.plan import load_plan
 from sprintsync.demo import DEMO_BASE_URL, DEMO_BOARD, DEMO_TIMEZONE, demo_transport
 from sprintsync.http import RetryPolicy, RunBudget
-from sprintsync.planfile import load_plan
 
 DEMO_ZONE = ZoneInfo(DEMO_TIMEZONE)
 DEMO_NOW = datetime(2025, 1, 25, 20, 0, tzinfo=DEMO_ZONE)  # the evening of day 2

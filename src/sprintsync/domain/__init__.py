@@ -23,7 +23,13 @@ from sprintsync.domain.model import (
     TrackedIssue,
     WorkState,
 )
-from sprintsync.domain.ports import PublishResult, RenderedReport, Sink, Source
+from sprintsync.domain.ports import (
+    PublishResult,
+    RenderedReport,
+    Sink,
+    Source,
+    SprintReportSource,
+)
 
 __all__ = [
     "JSON",
@@ -47,6 +53,7 @@ __all__ = [
     "Source",
     "Sprint",
     "SprintData",
+    "SprintReportSource",
     "Timeline",
     "Totals",
     "TrackedIssue",

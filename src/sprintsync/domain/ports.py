@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from sprintsync.domain.jira_report import JiraSprintReport
 from sprintsync.domain.model import SprintData, Totals
 
 
@@ -46,4 +47,16 @@ class Sink(Protocol):
 
     async def publish(self, report: RenderedReport) -> PublishResult:
         """Publish the report; raise PublishError and leave the destination as it was on failure."""
+        ...
+
+
+class SprintReportSource(Protocol):
+    """Jira's own Sprint Report and Velocity chart of one board (what `sprintsync audit` reads)."""
+
+    async def sprint_report(self, sprint_id: str) -> JiraSprintReport:
+        """The board's Sprint Report of the sprint; ReportUnavailableError when Jira has none."""
+        ...
+
+    async def velocity(self) -> dict[str, tuple[float | None, float | None]]:
+        """Sprint id -> (estimated, completed) from the Velocity chart; may be unavailable."""
         ...

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sprintsync.domain import IssueLedger, Ledger, Outcome, SprintData, Totals, WorkState
+from sprintsync.domain.points import PointScale, percent, scale_for
 from sprintsync.ledger.days import build_day_figures
 from sprintsync.ledger.window import (
     SeenIssue,
@@ -17,7 +18,6 @@ from sprintsync.ledger.window import (
     last_move_into_done,
     see,
 )
-from sprintsync.points import PointScale, percent, scale_for
 
 WORKING_WEEK = (0, 1, 2, 3, 4)  # date.weekday() numbers, Monday = 0
 
@@ -36,7 +36,7 @@ def build_ledger(
     is ignored, so an old cut-off reproduces an old report. Issues that were never in the sprint
     within [t0, T] are dropped (§2); sub-tasks are left out of every figure and listed in
     `excluded_subtasks` unless `count_subtasks` (§1). `Ledger.issues` keeps the source's order;
-    `Ledger.cutoff` is T. Point sums are exact to six decimals (see `sprintsync.points`).
+    `Ledger.cutoff` is T. Point sums are exact to six decimals (see `sprintsync.domain.points`).
     Per-day figures, scope change and the ideal line: `sprintsync.ledger.days`.
     Raises ValueError when `cutoff` is naive or T is before the sprint's start.
     """
@@ -118,7 +118,7 @@ def build_totals(issues: Sequence[IssueLedger], *, scale: PointScale) -> Totals:
     """The sprint totals of §4, exactly as its table defines them.
 
     Sums are exact in `scale`'s units (it must hold every estimate of `issues`), each rounded
-    to six decimals where `sprintsync.points.total` would round.
+    to six decimals where `sprintsync.domain.points.total` would round.
     """
     units, rounded = scale.units, scale.rounded
     committed, added, removed, change = 0, 0, 0, 0

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 
 from sprintsync.domain import DayFigures, IssueLedger, Outcome, WorkState
+from sprintsync.domain.points import PointScale, to_decimal, to_points
 from sprintsync.ledger.window import SeenIssue, Window, entries, last_move_into_done
-from sprintsync.points import PointScale, to_decimal, to_points
 
 Pair = tuple[SeenIssue, IssueLedger]
 Completion = tuple[datetime, str, int]  # last move into Done, key, final estimate in units

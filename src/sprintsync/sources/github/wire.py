@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sprintsync.domain import SnapshotItem, Sprint
+from sprintsync.domain.points import UNUSABLE_POINTS, to_estimate
 from sprintsync.errors import ConfigError, UpstreamError
-from sprintsync.points import UNUSABLE_POINTS, to_estimate
 
 
 @dataclass(frozen=True)

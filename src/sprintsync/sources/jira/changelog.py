@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sprintsync.points import UNUSABLE_POINTS, to_estimate
+from sprintsync.domain.points import UNUSABLE_POINTS, to_estimate
 from sprintsync.sources.jira.parse import FieldIds, parse_time
 
 

@@ -176,3 +176,19 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+class GreenhopperReports:
+    """`SprintReportSource` over Jira Software's internal chart resources of one board."""
+
+    def __init__(self, client: httpx.AsyncClient, *, board: int) -> None:
+        self._client = client
+        self._board = board
+
+    async def sprint_report(self, sprint_id: str) -> JiraSprintReport:
+        """The board's Sprint Report of `sprint_id` (A.5.5)."""
+        return await fetch_sprint_report(self._client, board=self._board, sprint_id=sprint_id)
+
+    async def velocity(self) -> dict[str, tuple[float | None, float | None]]:
+        """The board's Velocity chart (A.5.5)."""
+        return await fetch_velocity(self._client, board=self._board)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sprintsync.domain import JSON, Timeline, TrackedIssue, WorkState
-from sprintsync.points import to_estimate
+from sprintsync.domain.points import to_estimate
 from sprintsync.sources.jira import adf, wiki
 from sprintsync.sources.jira.changelog import Change, Tracked, parse_points, sprint_ids
 from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time, to_sprint_ids

@@ -7,27 +7,24 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import structlog
 
 from sprintsync.audit import SprintAudit, compare, render_text, to_json
-from sprintsync.domain import Source
+from sprintsync.domain import Source, SprintReportSource
 from sprintsync.domain.jira_report import JiraSprintReport
 from sprintsync.errors import EXIT_AUDIT_DIFFERS, EXIT_OK, EXIT_UPSTREAM, ReportUnavailableError
 from sprintsync.ledger import build_ledger
-from sprintsync.sources.jira.greenhopper import fetch_sprint_report, fetch_velocity
 
 log = structlog.get_logger("sprintsync.audit")
 
 
 @dataclass(frozen=True, kw_only=True)
 class AuditJob:
-    """One sprint to audit: its source, the Jira client for the report, the board and clock."""
+    """One sprint to audit: its source, Jira's reports of its board, and the clock."""
 
     team: str
     source: Source
-    client: httpx.AsyncClient
-    board: int
+    reports: SprintReportSource
     cutoff: datetime
     timezone: ZoneInfo
     count_subtasks: bool = False
@@ -65,7 +62,7 @@ async def run_audit_job(job: AuditJob) -> AuditOutcome:
         data, cutoff=job.cutoff, timezone=job.timezone, count_subtasks=job.count_subtasks
     )
     try:
-        report = await fetch_sprint_report(job.client, board=job.board, sprint_id=data.sprint.id)
+        report = await job.reports.sprint_report(data.sprint.id)
     except ReportUnavailableError as error:
         log.warning("audit.report_unavailable", team=job.team, sprint=data.sprint.id)
         return AuditOutcome(
@@ -87,7 +84,7 @@ async def run_audit_job(job: AuditJob) -> AuditOutcome:
 async def _with_velocity(job: AuditJob, report: JiraSprintReport) -> JiraSprintReport:
     """Jira's committed and completed from the Velocity chart, when it lists the sprint."""
     try:
-        velocity = await fetch_velocity(job.client, board=job.board)
+        velocity = await job.reports.velocity()
     except ReportUnavailableError as error:
         return replace(report, notes=(*report.notes, f"Velocity chart not read: {error}"))
     if report.sprint_id not in velocity:

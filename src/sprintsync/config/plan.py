@@ -9,10 +9,10 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from sprintsync.config import StrictModel, describe_validation_error, read_yaml_mapping
+from sprintsync.config.settings import StrictModel, describe_validation_error, read_yaml_mapping
 from sprintsync.domain import Plan, PlanBlocker, PlanDay, PlanItem
+from sprintsync.domain.points import MAX_POINTS
 from sprintsync.errors import ConfigError
-from sprintsync.points import MAX_POINTS
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Planned points: finite (`.inf` and `.nan` are refused), not negative, no more than a tracker's.

@@ -15,7 +15,7 @@ import structlog
 from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.sinks.github.comment import build_bodies
 
-log = structlog.get_logger("sprintsync.summary")
+log = structlog.get_logger("sprintsync.compose.summary")
 
 PROGRESS_EVERY_SECONDS = 1.0
 
