@@ -23,7 +23,6 @@ FIELDS = [
     *("issuelinks", "parent", "labels", "customfield_10020", "customfield_10016"),
     "customfield_10021",
 ]
-CHANGELOG_FIELDS = ["status", "customfield_10020", "customfield_10016", "customfield_10021"]
 
 
 async def post(client: httpx.AsyncClient, gate: asyncio.Semaphore, path: str, body: dict) -> dict:
@@ -50,7 +49,8 @@ async def ids(client: httpx.AsyncClient, gate: asyncio.Semaphore, jql: str) -> l
 
 async def changelogs(client: httpx.AsyncClient, gate: asyncio.Semaphore, chunk: list[str]) -> None:
     """Every changelog page of up to 1,000 ids."""
-    body: dict = {"issueIdsOrKeys": chunk, "fieldIds": CHANGELOG_FIELDS, "maxResults": 1000}
+    # No `fieldIds`: a filter drops items without a fieldId (STYLE.md known trap 10).
+    body: dict = {"issueIdsOrKeys": chunk, "maxResults": 1000}
     while True:
         page = await post(client, gate, "/rest/api/3/changelog/bulkfetch", body)
         if not page.get("nextPageToken"):

@@ -80,11 +80,14 @@ def build_search_fields(ids: FieldIds) -> list[str]:
     return list(dict.fromkeys([*BASE_FIELDS, *custom]))
 
 
-def build_changelog_fields(ids: FieldIds) -> list[str]:
-    """The changelog fields: status, Sprint, estimate and Flagged (bulkfetch `fieldIds`, ≤ 10)."""
-    return list(
-        dict.fromkeys(["status", ids.sprint, ids.estimate, *([ids.flagged] if ids.flagged else [])])
-    )
+def build_changelog_fields(ids: FieldIds) -> list[str]:  # noqa: ARG001 - the decision lives here
+    """No bulkfetch `fieldIds` filter: every item is asked for, `classify` selects them.
+
+    Custom-field items (Flagged, story points, sometimes Sprint) often carry no `fieldId`
+    (API-NOTES A.2.3), and a `fieldIds` filter can drop such items (STYLE.md known trap 10):
+    a flag raised and cleared would vanish. `classify` matches by `fieldId` or `field` name.
+    """
+    return []
 
 
 class JiraSource:
