@@ -267,6 +267,9 @@ class SnapshotItem:
     closed_at: datetime | None
     created_at: datetime
     url: str | None = None
+    # When the iteration and the points field values were last set (their `updatedAt`).
+    iteration_set_at: datetime | None = None
+    points_set_at: datetime | None = None
 
 
 @dataclass(frozen=True)
