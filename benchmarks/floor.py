@@ -15,9 +15,7 @@ import json
 import httpx
 
 SPRINT_JQL = "sprint = 42"
-REMOVED_JQL = (
-    'filter = 10010 AND updated >= "2026/11/09 09:30" AND (sprint != 42 OR sprint is EMPTY)'
-)
+REMOVED_JQL = 'updated >= "2026/11/09 09:30" AND (sprint != 42 OR sprint is EMPTY)'
 FIELDS = [
     *("summary", "status", "issuetype", "assignee", "created", "updated", "description"),
     *("issuelinks", "parent", "labels", "customfield_10020", "customfield_10016"),

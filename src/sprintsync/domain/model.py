@@ -96,6 +96,7 @@ class TrackedIssue:
     result: str | None = None  # result line (documented: a description paragraph "Result: ...")
     labels: tuple[str, ...] = ()
     epic: str | None = None
+    former_keys: tuple[str, ...] = ()  # keys before moves to other projects (Jira `Key` items)
 
 
 @dataclass(frozen=True)
