@@ -138,6 +138,19 @@ def test_fake_bulkfetch_pages_histories_oldest_first_and_filters_fields():
     assert {i["field"] for h in histories for i in h["items"]} == {"status"}
 
 
+def test_fake_bulkfetch_filter_drops_items_without_a_field_id():
+    """A `fieldIds` filter keeps items by `fieldId` only: ABC-4's points item (none) vanishes."""
+    fake = sample_jira()
+    filtered = {"issueIdsOrKeys": ["10004"], "fieldIds": ["customfield_10016"]}
+    everything = {"issueIdsOrKeys": ["10004"], "maxResults": 1000}
+    kept = call(fake, "POST", BULK, filtered).body["issueChangeLogs"]
+    fake.changelog_page_size = 1000
+    logs = call(fake, "POST", BULK, everything).body["issueChangeLogs"]
+    fields = {i["field"] for log in logs for h in log["changeHistories"] for i in h["items"]}
+    assert kept == []
+    assert "Story point estimate" in fields
+
+
 def test_fake_sprint_pages_have_is_last_and_no_total():
     """Agile sprint pages carry isLast, never total, and 404 for an unknown board."""
     fake = sample_jira()

@@ -95,7 +95,7 @@ def test_store_uses_wal_and_a_schema_version(tmp_path):
     SnapshotStore(path).save_snapshot(project="p", iteration="i", taken_at=T0, items=[])
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
 
 
 def test_concurrent_threads_never_duplicate_or_corrupt(tmp_path):
@@ -200,9 +200,55 @@ def test_newer_schema_version_is_refused(tmp_path):
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE schema_version SET version = 7")
     with pytest.raises(
-        StateError, match=r"state.db has schema version 7; this sprintsync reads version 1"
+        StateError, match=r"state.db has schema version 7; this sprintsync reads version 2"
     ):
         SnapshotStore(path).snapshots(project="p", iteration="i")
+
+
+V1_ITEMS = """CREATE TABLE snapshot_items (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL, content_key TEXT NOT NULL, title TEXT NOT NULL, iteration_id TEXT,
+  points REAL, status TEXT, closed INTEGER NOT NULL, completed INTEGER NOT NULL,
+  closed_at TEXT, created_at TEXT NOT NULL, url TEXT, PRIMARY KEY (snapshot_id, item_id))"""
+
+
+def test_values_set_at_round_trip(tmp_path):
+    """When the iteration and points values were last set comes back as saved."""
+    store = SnapshotStore(tmp_path / "state.db")
+    saved = item(iteration_set_at=T0 - timedelta(hours=3), points_set_at=T0 - timedelta(hours=1))
+    store.save_snapshot(project="acme/5", iteration="it7", taken_at=T0, items=[saved])
+    assert store.snapshots(project="acme/5", iteration="it7")[0].items == (saved,)
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_snapshots(tmp_path):
+    """A version 1 file gains the two columns (unknown for old rows) and its rows stay."""
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (1)")
+        connection.execute(
+            "CREATE TABLE snapshots (id INTEGER PRIMARY KEY, project TEXT NOT NULL, "
+            "iteration TEXT NOT NULL, taken_at TEXT NOT NULL, "
+            "UNIQUE (project, iteration, taken_at))"
+        )
+        connection.execute(V1_ITEMS)
+        connection.execute(
+            "INSERT INTO snapshots VALUES (1, 'acme/5', 'it7', ?)", (T0.isoformat(),)
+        )
+        connection.execute(
+            "INSERT INTO snapshot_items VALUES (1, 'PVTI_1', 'acme/shop#1', 'Fix checkout', 'it7', "
+            "3.0, 'Todo', 0, 0, NULL, ?, 'https://github.com/acme/shop/issues/1')",
+            (datetime(2026, 11, 10, 9, tzinfo=UTC).isoformat(),),
+        )
+    store = SnapshotStore(path)
+    assert store.snapshots(project="acme/5", iteration="it7")[0].items == (item(),)
+    later = item(points_set_at=T0)
+    store.save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0 + timedelta(1), items=[later]
+    )
+    assert store.snapshots(project="acme/5", iteration="it7")[1].items == (later,)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
 
 
 def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path):

@@ -22,7 +22,8 @@ from sprintsync.domain.points import total
 def reconcile(plan: Plan, ledger: Ledger, data: SprintData) -> Reconciliation:
     """Every difference between `plan` and the tracker; no tracker figure is changed.
 
-    An item claims the issues it lists, and issues carrying one of its labels or in its epic;
+    An item claims the issues it lists (by their key, or a key they had before a move to
+    another project), and issues carrying one of its labels or in its epic;
     an issue listed by an item belongs to the first item listing it, else to the first item
     whose labels or epic match (plan order). Only ledger issues are claimed (removed ones
     included, so the report can show them under their item). "In the sprint" means a ledger
@@ -66,6 +67,8 @@ def claim_issues(
     for key in keys:
         position: int | None = listed.get(key)
         issue = tracked.get(key)
+        if position is None and issue is not None:  # listed under a key before a move
+            position = min((listed[k] for k in issue.former_keys if k in listed), default=None)
         if position is None and issue is not None:
             position = _first_match(issue, by_label, by_epic)
         if position is not None:

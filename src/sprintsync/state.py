@@ -15,7 +15,7 @@ from typing import IO, Self
 from sprintsync.domain import Snapshot, SnapshotItem
 from sprintsync.errors import StateError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -40,13 +40,18 @@ CREATE TABLE IF NOT EXISTS snapshot_items (
   closed_at TEXT,
   created_at TEXT NOT NULL,
   url TEXT,
+  iteration_set_at TEXT,
+  points_set_at TEXT,
   PRIMARY KEY (snapshot_id, item_id)
 );
 """
+# Version 2 added when the iteration and points values were last set (nullable: a version 1
+# file keeps its rows, which simply do not know).
+_ADDED_IN_2 = ("iteration_set_at", "points_set_at")
 
 _ITEM_COLUMNS = (
     "item_id, content_key, title, iteration_id, points, status, closed, completed, "
-    "closed_at, created_at, url"
+    "closed_at, created_at, url, iteration_set_at, points_set_at"
 )
 
 
@@ -78,6 +83,8 @@ def _item_row(snapshot_id: int, item: SnapshotItem) -> tuple[object, ...]:
         _optional_text(item.closed_at),
         _to_text(item.created_at),
         item.url,
+        _optional_text(item.iteration_set_at),
+        _optional_text(item.points_set_at),
     )
 
 
@@ -94,6 +101,8 @@ def _item_from_row(row: sqlite3.Row) -> SnapshotItem:
         closed_at=_optional_time(row["closed_at"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         url=row["url"],
+        iteration_set_at=_optional_time(row["iteration_set_at"]),
+        points_set_at=_optional_time(row["points_set_at"]),
     )
 
 
@@ -132,6 +141,10 @@ class SnapshotStore:
             version = row[0]
             if version is None:
                 connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            elif version == 1:
+                for column in _ADDED_IN_2:
+                    connection.execute(f"ALTER TABLE snapshot_items ADD COLUMN {column} TEXT")
+                connection.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
             elif version > SCHEMA_VERSION:
                 raise StateError(
                     f"state file {self.path} has schema version {version}; this sprintsync "
@@ -158,7 +171,7 @@ class SnapshotStore:
             snapshot_id = cursor.lastrowid
             if snapshot_id is None:  # pragma: no cover - sqlite3 sets it after an INSERT
                 raise StateError(f"state file {self.path}: the snapshot was not stored")
-            placeholders = ", ".join("?" * 12)
+            placeholders = ", ".join("?" * 14)
             connection.executemany(
                 f"INSERT INTO snapshot_items (snapshot_id, {_ITEM_COLUMNS}) "  # noqa: S608
                 f"VALUES ({placeholders})",

@@ -106,6 +106,9 @@ class FakeItem:
     iteration: str | None = None  # iteration id
     points: float | None = None
     status: str | None = None
+    # The values' `updatedAt` (when last set); None: when the item was created.
+    iteration_updated_at: str | None = None
+    points_updated_at: str | None = None
 
 
 @dataclass
@@ -297,12 +300,14 @@ def _item_dict(project: FakeProject, item: FakeItem, configs: dict[str, Any]) ->
             "title": found["title"],
             "startDate": found["startDate"],
             "duration": found["duration"],
+            "updatedAt": item.iteration_updated_at or item.created_at,
             "field": configs["iteration"],
         }
     if item.points is not None:
         values[project.points_field] = {
             "__typename": "ProjectV2ItemFieldNumberValue",
             "number": item.points,
+            "updatedAt": item.points_updated_at or item.created_at,
             "field": configs["points"],
         }
     if item.status is not None:

@@ -4,7 +4,8 @@ Behaves like the real site where sprintsync depends on it (API-NOTES §0, A.*, E
 Basic auth or 401; `/rest/api/{2,3}/search` answer 410 (CHANGE-2046); `/search/jql` needs
 bounded JQL, returns `id` only unless `fields` are named, pages of `page_size` with opaque
 tokens and no `nextPageToken` key on the last page; bulkfetch pages with tokens and refuses
-more than 1000 ids or 10 field ids; `issue/bulkfetch` takes 1..100 ids or keys, answers
+more than 1000 ids or 10 field ids, and its `fieldIds` filter drops items that carry no
+`fieldId`; `issue/bulkfetch` takes 1..100 ids or keys, answers
 `{expand, issues (ascending id), issueErrors}` and leaves out issues it cannot see; sprint
 pages carry `isLast` and no `total`; Kanban boards 400; unknown boards and sprints 404.
 An id-only search (`fields: ["id"]` or none) pages by `id_page_size` (real Cloud: up to 5000),
@@ -413,8 +414,12 @@ class FakeJira:
         return FakeResponse(body=answer)
 
     def _histories(self, ids: list[str], field_ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
-        """(issue id, history) sorted by changelog date then issue id, items filtered by field."""
-        names = {str(f.get("name", "")).lower(): f["id"] for f in self.fields}
+        """(issue id, history) sorted by changelog date then issue id, items filtered by field.
+
+        The filter keeps an item only by its `fieldId`: an item without one (custom fields
+        often, API-NOTES A.2.3) is dropped from a filtered answer, the harder variant (STYLE.md
+        known trap 10). No `fieldIds`: every item.
+        """
         entries = []
         chosen = {i.id: i for i in map(self._find, ids) if i is not None}
         for issue in chosen.values():
@@ -422,8 +427,7 @@ class FakeJira:
                 items = [
                     item
                     for item in hist["items"]
-                    if not field_ids
-                    or (item.get("fieldId") or names.get(item["field"].lower())) in field_ids
+                    if not field_ids or item.get("fieldId") in field_ids
                 ]
                 if items:
                     entries.append((issue.id, {**hist, "items": items}))

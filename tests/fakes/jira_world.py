@@ -259,18 +259,18 @@ def points_item(before: float | None, after: float | None, *, with_field_id: boo
     return {**item, "fieldId": POINTS_FIELD} if with_field_id else item
 
 
-def flagged_item(*, on: bool) -> dict[str, Any]:
-    """A Flagged item: null <-> "Impediment"."""
+def flagged_item(*, on: bool, with_field_id: bool = True) -> dict[str, Any]:
+    """A Flagged item: null <-> "Impediment" (custom: often without `fieldId`, A.2.3)."""
     impediment = "Impediment"
-    return {
+    item = {
         "field": "Flagged",
         "fieldtype": "custom",
-        "fieldId": FLAGGED_FIELD,
         "from": None if on else "[10019]",
         "fromString": None if on else impediment,
         "to": "[10019]" if on else None,
         "toString": impediment if on else None,
     }
+    return {**item, "fieldId": FLAGGED_FIELD} if with_field_id else item
 
 
 AUTHOR = {"accountId": "5b10a2844c20165700ede21g", "displayName": "Mia Krystof", "active": True}

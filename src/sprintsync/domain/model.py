@@ -96,6 +96,7 @@ class TrackedIssue:
     result: str | None = None  # result line (documented: a description paragraph "Result: ...")
     labels: tuple[str, ...] = ()
     epic: str | None = None
+    former_keys: tuple[str, ...] = ()  # keys before moves to other projects (Jira `Key` items)
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,9 @@ class SnapshotItem:
     closed_at: datetime | None
     created_at: datetime
     url: str | None = None
+    # When the iteration and the points field values were last set (their `updatedAt`).
+    iteration_set_at: datetime | None = None
+    points_set_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ S4 = sprint(
     end="2025-01-23T17:00:00.000Z",
     complete="2025-01-23T18:00:00.000Z",
 )
-CHANGELOG_FIELDS = ["status", "customfield_10020", "customfield_10016", "customfield_10021"]
 ISSUE = issue(
     "10101",
     "PRD-101",
@@ -122,7 +121,7 @@ async def test_source_sends_each_request_exactly_as_the_api_takes_it(httpx_mock)
     schema_view = without_nulls({k: v for k, v in issues.items() if k != "expand"})
     assert response_errors("/rest/api/3/issue/bulkfetch", "post", schema_view) == []
     httpx_mock.add_response(method="POST", url=ISSUES, match_json=issue_body, json=issues)
-    bulk_body = {"issueIdsOrKeys": ["10101"], "fieldIds": CHANGELOG_FIELDS, "maxResults": 1000}
+    bulk_body = {"issueIdsOrKeys": ["10101"], "maxResults": 1000}
     assert schema_errors("BulkChangelogRequestBean", bulk_body) == []
     page = {
         "issueChangeLogs": [
@@ -170,7 +169,7 @@ async def test_the_old_sequential_fetch_still_sends_searches_with_fields(httpx_m
         match_json={**sprint_body, "jql": REMOVED_JQL_S5},
         json={"issues": [], "isLast": True},
     )
-    bulk_body = {"issueIdsOrKeys": ["10101"], "fieldIds": CHANGELOG_FIELDS, "maxResults": 1000}
+    bulk_body = {"issueIdsOrKeys": ["10101"], "maxResults": 1000}
     httpx_mock.add_response(
         method="POST", url=BULK, match_json=bulk_body, json={"issueChangeLogs": []}
     )

@@ -16,6 +16,12 @@ def test_sprint_jql_is_bounded_by_the_sprint():
     assert build_sprint_jql("5") == "sprint = 5"
 
 
+def test_removed_jql_does_not_depend_on_the_board_filter():
+    """Candidates wherever they live now (a moved issue leaves the filter), still bounded."""
+    jql = build_removed_jql(sprint_id="5", since=T0)
+    assert jql == 'updated >= "2025/01/23 08:00" AND (sprint != 5 OR sprint is EMPTY)'
+
+
 def test_removed_jql_keeps_issues_with_an_empty_sprint_and_leaves_a_day_of_margin():
     """Candidates: scope, updated since a day before t0 (user time zone), not in S or no sprint."""
     jql = build_removed_jql(scope="filter = 10010", sprint_id="5", since=T0)

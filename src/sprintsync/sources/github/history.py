@@ -2,8 +2,10 @@
 
 GitHub keeps no history of iteration, points or Status changes, so a change is placed at the
 snapshot that first shows it. Where GitHub does keep a time we use it: an item's `createdAt`
-(it joined the project then) and the content's `closedAt` (the move into Done). Every
-assumption made where snapshots are missing is returned as a notice (SEMANTICS §2).
+(it joined the project then), the iteration and points values' `updatedAt` (when they were
+last set) and the content's `closedAt` (the last move into Done, even when it closed again
+between two snapshots that both show it Done). Every assumption made where snapshots are
+missing is returned as a notice (SEMANTICS §2, §3).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from sprintsync.domain import Snapshot, SnapshotItem, Timeline, TrackedIssue, WorkState
 
@@ -41,6 +44,7 @@ class Histories:
 class _Notes:
     assumed_at_start: list[str] = field(default_factory=list)
     done_without_date: list[str] = field(default_factory=list)
+    estimate_when_added: list[str] = field(default_factory=list)
 
 
 def to_work_state(item: SnapshotItem, rules: HistoryRules) -> WorkState:
@@ -91,10 +95,13 @@ def _build_issue(
 ) -> TrackedIssue:
     times = [s.taken_at for s in snapshots]
     latest = next(item for item in reversed(observed) if item is not None)
+    in_sprint = _in_sprint(times, observed, rules, notes)
+    if _estimate_unknown_when_added(in_sprint, observed, rules):
+        notes.estimate_when_added.append(latest.content_key)
     return TrackedIssue(
         key=latest.content_key,
         title=latest.title,
-        in_sprint=_in_sprint(times, observed, rules, notes),
+        in_sprint=in_sprint,
         state=_state(times, observed, rules, notes),
         estimate=_estimate(times, observed),
         url=latest.url,
@@ -124,8 +131,33 @@ def _in_sprint(
         at = moment
         if joined and item is not None and previous < item.created_at <= moment:
             at = item.created_at  # GitHub keeps when the item joined the project
+        if item is not None and _between(item.iteration_set_at, previous, moment):
+            at = item.iteration_set_at  # when the iteration value was set
         changes.append((at, value))
     return Timeline(initial, tuple(changes))
+
+
+def _between(moment: datetime | None, previous: datetime, later: datetime) -> TypeGuard[datetime]:
+    """Whether a GitHub time falls in (previous, later]: between two snapshots."""
+    return moment is not None and previous < moment <= later
+
+
+def _estimate_unknown_when_added(
+    in_sprint: Timeline[bool], observed: list[SnapshotItem | None], rules: HistoryRules
+) -> bool:
+    """Whether an added item's estimate when it joined is unknown.
+
+    It joined after the start, its points were set after it joined, and no earlier snapshot
+    of the whole project holds it (so what its points were before is not known).
+    """
+    joins = [at for at, value in in_sprint.changes if value and at > rules.start]
+    if not joins:
+        return False
+    first = next(n for n, item in enumerate(observed) if item is not None)
+    item = observed[first]
+    if item is None:  # pragma: no cover - `first` is an observed index
+        return False
+    return item.points_set_at is not None and item.points_set_at > joins[0]
 
 
 def _in_at_start(moment: datetime, item: SnapshotItem, rules: HistoryRules, notes: _Notes) -> bool:
@@ -139,14 +171,22 @@ def _in_at_start(moment: datetime, item: SnapshotItem, rules: HistoryRules, note
 
 
 def _estimate(times: list[datetime], observed: list[SnapshotItem | None]) -> Timeline[float | None]:
-    values = [(t, i.points) for t, i in zip(times, observed, strict=True) if i is not None]
-    initial = values[0][1]
+    """Points over time; a change at the value's `updatedAt` when between the two snapshots.
+
+    With the whole project in every snapshot, an item added to the iteration and re-estimated
+    the same day keeps its estimate from before (the previous snapshot) until the re-estimate.
+    """
+    values = [(t, i) for t, i in zip(times, observed, strict=True) if i is not None]
+    initial = values[0][1].points
     changes: list[tuple[datetime, float | None]] = []
     current = initial
-    for moment, points in values[1:]:
-        if points != current:
-            changes.append((moment, points))
-            current = points
+    previous = values[0][0]
+    for moment, item in values[1:]:
+        if item.points != current:
+            at = item.points_set_at if _between(item.points_set_at, previous, moment) else moment
+            changes.append((at, item.points))
+            current = item.points
+        previous = moment
     return Timeline(initial, tuple(changes))
 
 
@@ -166,15 +206,28 @@ def _state(
         if first.closed_at is None and first_time == times[0]:
             notes.done_without_date.append(first.content_key)
     current = changes[-1][1] if changes else initial
-    previous = first_time
+    previous, last = first_time, first
     for moment, item in present[1:]:
         value = to_work_state(item, rules)
         if value is not current:
             at = _done_moment(item, previous, moment) if value is WorkState.DONE else moment
             changes.append((at, value))
             current = value
-        previous = moment
+        elif value is WorkState.DONE and (reclosed := _closed_again(item, last, previous, moment)):
+            # Closed, reopened and closed again between two snapshots that both show it Done:
+            # the last move into Done is the new closedAt (SEMANTICS §3). When it was reopened
+            # is unknown, so the reopening is placed at the new close and adds no open time.
+            changes += [(reclosed, WorkState.IN_PROGRESS), (reclosed, WorkState.DONE)]
+        previous, last = moment, item
     return Timeline(initial, tuple(changes))
+
+
+def _closed_again(
+    item: SnapshotItem, last: SnapshotItem, previous: datetime, moment: datetime
+) -> datetime | None:
+    """The new closedAt when it moved to between the two snapshots (closed again), else None."""
+    moved = item.completed and last.closed_at is not None and item.closed_at != last.closed_at
+    return item.closed_at if moved and _between(item.closed_at, previous, moment) else None
 
 
 def _done_moment(item: SnapshotItem, previous: datetime | None, moment: datetime) -> datetime:
@@ -199,6 +252,12 @@ def _notices(snapshots: Sequence[Snapshot], rules: HistoryRules, notes: _Notes) 
         notices.append(
             f"no close date for {_keys(notes.done_without_date)}: their move into Done is placed "
             f"at the first snapshot ({first.isoformat()})"
+        )
+    if notes.estimate_when_added:
+        notices.append(
+            f"estimate when added unknown for {_keys(notes.estimate_when_added)}: re-estimated "
+            "after joining the iteration, and no earlier snapshot of the whole project holds "
+            "its estimate before; the estimate at its first snapshot counts as added"
         )
     for before, after in itertools.pairwise(snapshots):
         if after.taken_at - before.taken_at > GAP:

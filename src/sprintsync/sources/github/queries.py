@@ -51,12 +51,12 @@ projectV2(number: $number) {{
       iteration: fieldValueByName(name: $iterationField) {{
         __typename
         ... on ProjectV2ItemFieldIterationValue {{
-          iterationId title startDate duration {_FIELD_COMMON}
+          iterationId title startDate duration updatedAt {_FIELD_COMMON}
         }}
       }}
       points: fieldValueByName(name: $pointsField) {{
         __typename
-        ... on ProjectV2ItemFieldNumberValue {{ number {_FIELD_COMMON} }}
+        ... on ProjectV2ItemFieldNumberValue {{ number updatedAt {_FIELD_COMMON} }}
       }}
       status: fieldValueByName(name: $statusField) {{
         __typename

@@ -113,14 +113,12 @@ class GitHubProjectsSource:
         return SprintData(sprint=sprint, issues=issues, tracker_url=info.url, notices=notices)
 
     def _save_snapshot(self, iteration: Iteration, current: list[CurrentItem]) -> None:
-        """Store the items in the iteration now, plus any seen in it before (moved ones too)."""
-        earlier = self._store.snapshots(project=self._store_key, iteration=iteration.id)
-        seen = {i.item_id for s in earlier for i in s.items if i.iteration_id == iteration.id}
-        items = [
-            c.snapshot
-            for c in current
-            if c.snapshot.iteration_id == iteration.id or c.snapshot.item_id in seen
-        ]
+        """Store every item of the project: the one that joins the iteration tomorrow too.
+
+        The previous snapshot of the whole project holds an added item's estimate from before
+        it joined (SEMANTICS §3 `initial_estimate` when it is re-estimated the same day).
+        """
+        items = [c.snapshot for c in current]
         stored = self._store.save_snapshot(
             project=self._store_key, iteration=iteration.id, taken_at=self._now, items=items
         )

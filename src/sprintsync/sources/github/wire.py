@@ -130,7 +130,8 @@ def to_current_item(node: dict[str, Any]) -> CurrentItem:
     content = node.get("content") or {}
     kind = content.get("__typename", "Redacted")
     iteration = node.get("iteration") or {}
-    raw_points = (node.get("points") or {}).get("number")
+    points_value = node.get("points") or {}
+    raw_points = points_value.get("number")
     points = to_estimate(raw_points)
     snapshot = SnapshotItem(
         item_id=node["id"],
@@ -145,6 +146,8 @@ def to_current_item(node: dict[str, Any]) -> CurrentItem:
         closed_at=_time(content.get("closedAt")),
         created_at=datetime.fromisoformat(node["createdAt"]),
         url=content.get("url"),
+        iteration_set_at=_time(iteration.get("updatedAt")),
+        points_set_at=_time(points_value.get("updatedAt")),
     )
     assignees = (content.get("assignees") or {}).get("nodes") or []
     labels = (content.get("labels") or {}).get("nodes") or []

@@ -178,11 +178,9 @@ class JiraApi(BaseJiraApi):
         pages: list[JSONObject] = []
         for start in range(0, len(issue_ids), MAX_BULK_ISSUES):
             chunk = list(issue_ids[start : start + MAX_BULK_ISSUES])
-            body: JSONObject = {
-                "issueIdsOrKeys": chunk,
-                "fieldIds": unique_fields,
-                "maxResults": BULK_PAGE_SIZE,
-            }
+            body: JSONObject = {"issueIdsOrKeys": chunk, "maxResults": BULK_PAGE_SIZE}
+            if unique_fields:  # none: every item (a filter drops items without a fieldId)
+                body["fieldIds"] = unique_fields
             what = f"the changelogs of {len(chunk)} issues"
             pages += await self._follow_tokens(BULK_CHANGELOG_PATH, body, what=what)
         return pages
@@ -234,11 +232,9 @@ class JiraApi(BaseJiraApi):
         """Bulkfetch pages of at most 1000 `issue_ids`, every `nextPageToken` followed."""
         if not 1 <= len(issue_ids) <= MAX_BULK_ISSUES:
             raise ValueError(f"changelog bulkfetch takes 1..{MAX_BULK_ISSUES} ids")
-        body: JSONObject = {
-            "issueIdsOrKeys": list(issue_ids),
-            "fieldIds": list(dict.fromkeys(field_ids))[:MAX_BULK_FIELDS],
-            "maxResults": BULK_PAGE_SIZE,
-        }
+        body: JSONObject = {"issueIdsOrKeys": list(issue_ids), "maxResults": BULK_PAGE_SIZE}
+        if field_ids:  # none: every item (a filter drops items without a fieldId, A.2.3)
+            body["fieldIds"] = list(dict.fromkeys(field_ids))[:MAX_BULK_FIELDS]
         what = f"the changelogs of {len(issue_ids)} issues"
         async for page in self._token_pages(BULK_CHANGELOG_PATH, body, what=what):
             yield page

@@ -19,6 +19,7 @@ class Tracked(enum.Enum):
     SPRINT = "sprint"
     ESTIMATE = "estimate"
     FLAGGED = "flagged"
+    KEY = "key"  # a move to another project: `fromString` is the old key
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def classify(item: Mapping[str, Any], fields: FieldIds) -> Tracked | None:
         (Tracked.ESTIMATE, fields.name(fields.estimate)),
         (Tracked.FLAGGED, fields.flagged),
         (Tracked.FLAGGED, fields.name(fields.flagged) or "flagged"),
+        (Tracked.KEY, "key"),
     ]
     for tracked, name in candidates:
         if name and key == name.casefold():

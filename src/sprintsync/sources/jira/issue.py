@@ -153,4 +153,11 @@ def to_tracked_issue(
         result=result,
         labels=tuple(str(label) for label in fields.get("labels") or []),
         epic=build_epic(fields.get("parent")),
+        former_keys=build_former_keys(changes, key),
     )
+
+
+def build_former_keys(changes: Sequence[Change], key: str) -> tuple[str, ...]:
+    """The keys the issue had before moves to other projects (`Key` items, oldest first)."""
+    old = [c.from_text for c in changes if c.field is Tracked.KEY and c.from_text]
+    return tuple(k for k in dict.fromkeys(old) if k != key)

@@ -55,14 +55,18 @@ def build_sprint_jql(sprint_id: str) -> str:
     return f"sprint = {sprint_id}"
 
 
-def build_removed_jql(*, scope: str, sprint_id: str, since: datetime) -> str:
-    """Issues in `scope` updated since `since` that are not in the sprint now (candidates).
+def build_removed_jql(*, sprint_id: str, since: datetime, scope: str | None = None) -> str:
+    """Issues updated since `since` that are not in the sprint now (removal candidates).
 
-    `scope` is `filter = F` (the board's filter) or `project = K`. `sprint != S` alone drops
-    issues whose Sprint field is empty, hence the `is EMPTY` branch.
+    No board filter or project by default: an issue moved to another project and then removed
+    from the sprint matches neither, yet belongs to the report (SEMANTICS §2); the `updated`
+    and `sprint` clauses bound the query (A.1). `scope` (`filter = F`, `project = K`) narrows
+    it when given. `sprint != S` alone drops issues whose Sprint field is empty, hence the
+    `is EMPTY` branch.
     """
     moment = (since - REMOVED_SEARCH_MARGIN).strftime(JQL_DATE_FORMAT)
-    return f'{scope} AND updated >= "{moment}" AND (sprint != {sprint_id} OR sprint is EMPTY)'
+    jql = f'updated >= "{moment}" AND (sprint != {sprint_id} OR sprint is EMPTY)'
+    return f"{scope} AND {jql}" if scope else jql
 
 
 def build_removed_scope(config: BoardConfig) -> str | None:
@@ -80,11 +84,14 @@ def build_search_fields(ids: FieldIds) -> list[str]:
     return list(dict.fromkeys([*BASE_FIELDS, *custom]))
 
 
-def build_changelog_fields(ids: FieldIds) -> list[str]:
-    """The changelog fields: status, Sprint, estimate and Flagged (bulkfetch `fieldIds`, ≤ 10)."""
-    return list(
-        dict.fromkeys(["status", ids.sprint, ids.estimate, *([ids.flagged] if ids.flagged else [])])
-    )
+def build_changelog_fields(ids: FieldIds) -> list[str]:  # noqa: ARG001 - the decision lives here
+    """No bulkfetch `fieldIds` filter: every item is asked for, `classify` selects them.
+
+    Custom-field items (Flagged, story points, sometimes Sprint) often carry no `fieldId`
+    (API-NOTES A.2.3), and a `fieldIds` filter can drop such items (STYLE.md known trap 10):
+    a flag raised and cleared would vanish. `classify` matches by `fieldId` or `field` name.
+    """
+    return []
 
 
 class JiraSource:
@@ -146,18 +153,14 @@ class JiraSource:
         )
 
     def _removed_search(
-        self, config: BoardConfig, context: IssueContext, *, since: datetime
+        self,
+        config: BoardConfig,  # noqa: ARG002 - candidates are searched outside the board too
+        context: IssueContext,
+        *,
+        since: datetime,
     ) -> tuple[str | None, tuple[str, ...]]:
-        """The JQL of the removal candidates, or None with the notice that says why not."""
-        scope = build_removed_scope(config)
-        if scope:
-            jql = build_removed_jql(scope=scope, sprint_id=context.sprint_id, since=since)
-            return jql, ()
-        notice = (
-            f"board {self._board} has no filter or project: "
-            "issues removed from the sprint are not listed"
-        )
-        return None, (notice,)
+        """The JQL of the removal candidates wherever they live now (SEMANTICS §2)."""
+        return build_removed_jql(sprint_id=context.sprint_id, since=since), ()
 
     async def _fetch_tracked(
         self, config: BoardConfig, context: IssueContext, *, since: datetime, cutoff: datetime
