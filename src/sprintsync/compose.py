@@ -28,6 +28,7 @@ from sprintsync.config import (
     GitHubSourceConfig,
     JiraSourceConfig,
     LoadedConfig,
+    ReportConfig,
     Secrets,
     TeamConfig,
     environment,
@@ -42,6 +43,7 @@ from sprintsync.preflight import (
     confluence_uses_pat,
     is_jira_cloud,
 )
+from sprintsync.report.sections import SectionOptions
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink, github_headers, report_to_actions
@@ -418,6 +420,14 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
         jira_server_id=next(
             (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
         ),
+        sections=section_options(wiring.loaded.settings.report),
+    )
+
+
+def section_options(report: ReportConfig) -> SectionOptions:
+    """The `report:` settings as the view's plain section options."""
+    return SectionOptions(
+        sections=frozenset(report.sections), stuck_after_days=report.stuck_after_days
     )
 
 

@@ -144,6 +144,16 @@ class StateConfig(StrictModel):
     path: str | None = None
 
 
+ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality"]
+
+
+class ReportConfig(StrictModel):
+    """`report:` the optional sections (docs/read-the-report.md); none by default."""
+
+    sections: tuple[ReportSection, ...] = ()
+    stuck_after_days: Annotated[int, Field(ge=0, le=100)] = 3
+
+
 class Settings(BaseSettings):
     """The whole config file; environment variables `SPRINTSYNC_<KEY>` override top-level keys."""
 
@@ -156,6 +166,7 @@ class Settings(BaseSettings):
     concurrent_teams: Annotated[int, Field(ge=1, le=32)] = 4
     http: HttpConfig = HttpConfig()
     state: StateConfig = StateConfig()
+    report: ReportConfig = ReportConfig()
     teams: Annotated[tuple[TeamConfig, ...], Field(min_length=1)]
 
     @classmethod

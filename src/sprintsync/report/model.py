@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sprintsync.domain import DateMismatch, DayFigures, PointsMismatch, Totals
+from sprintsync.report.sections.model import SectionsView
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,4 @@ class ReportView:
     plan: PlanDiffView
     excluded_subtasks: tuple[str, ...]
     notices: tuple[str, ...]
+    sections: SectionsView | None = None  # the optional sections turned on (report.sections)

@@ -61,6 +61,7 @@ from sprintsync.report.model import (
     SprintView,
     VelocityView,
 )
+from sprintsync.report.sections import SectionOptions, build_sections
 from sprintsync.report.text import (
     duration_text,
     format_points,
@@ -101,6 +102,7 @@ def build_report_view(
     team: str,
     as_of: date,
     working_days: tuple[int, ...],
+    sections: SectionOptions | None = None,
 ) -> ReportView:
     """Turn the ledger, the source data and the plan into the values the templates show."""
     context = DayContext.build(
@@ -135,6 +137,9 @@ def build_report_view(
         plan=_plan_diff(reconciliation),
         excluded_subtasks=ledger.excluded_subtasks,
         notices=notices,
+        sections=build_sections(
+            context, data=data, plan=plan, options=sections or SectionOptions(), past_end=past_end
+        ),
     )
 
 
