@@ -18,6 +18,7 @@ from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
 from sprintsync.report.sections import SectionOptions
 from sprintsync.report.storage import render_storage
+from sprintsync.report.svg import render_svg
 from sprintsync.report.view import ReportView, build_report_view
 
 log = structlog.get_logger("sprintsync.app")
@@ -45,6 +46,7 @@ class TeamJob:
     needs_github_markdown: bool = True
     needs_json: bool = True
     needs_storage: bool = False
+    needs_svg: bool = False
     jira_server_id: str | None = None
     sections: SectionOptions = field(
         default_factory=SectionOptions
@@ -128,6 +130,7 @@ def render_report(job: TeamJob, view: ReportView, *, dry_run: bool = False) -> R
         storage=render_storage(view, jira_server_id=job.jira_server_id, template_dir=templates)
         if job.needs_storage
         else "",
+        svg=render_svg(view) if job.needs_svg else "",
         totals=view.totals,
     )
 

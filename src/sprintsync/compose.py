@@ -313,6 +313,7 @@ def formats_needed(publish: Sequence[object], *, on_actions: bool) -> dict[str, 
         "needs_github_markdown": comment or on_actions,
         "needs_json": ".json" in suffixes,
         "needs_storage": any(_wants_storage(s) for s in publish),
+        "needs_svg": ".svg" in suffixes,
     }
 
 

@@ -67,7 +67,7 @@ class GitHubSourceConfig(StrictModel):
 
 
 class FileSinkConfig(StrictModel):
-    """`publish: [{type: file}]`: Markdown (.md), status JSON (.json) or storage XHTML (.xhtml)."""
+    """`publish: [{type: file}]`: Markdown, status JSON, storage XHTML or a burndown SVG."""
 
     type: Literal["file"]
     path: str
@@ -75,8 +75,8 @@ class FileSinkConfig(StrictModel):
     @field_validator("path")
     @classmethod
     def _known_extension(cls, value: str) -> str:
-        if Path(value).suffix.lower() not in {".md", ".json", ".xhtml"}:
-            raise ValueError(f"expected a path ending in .md, .json or .xhtml, got {value!r}")
+        if Path(value).suffix.lower() not in {".md", ".json", ".xhtml", ".svg"}:
+            raise ValueError(f"expected a path ending in .md, .json, .xhtml or .svg, got {value!r}")
         relative = Path(value).expanduser()
         if not relative.is_absolute() and Path(os.path.normpath(relative)).parts[:1] == ("..",):
             raise ValueError(

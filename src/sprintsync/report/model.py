@@ -107,9 +107,10 @@ class BurndownPoint:
     ideal: float
     remaining: float
     scope_change: float
-    ideal_text: str
+    ideal_text: str  # one decimal at most: "66.7", "75"
     remaining_text: str
     scope_change_text: str  # "+5", "0", "-3"
+    scope: float = 0.0  # completed + remaining at the day's end (the committed points at Start)
 
 
 @dataclass(frozen=True)
