@@ -64,7 +64,7 @@ def test_bad_timezone_and_bad_extension(tmp_path):
     """An unknown IANA zone and a report file with an unknown extension are config errors."""
     with pytest.raises(ConfigError, match="timezone: expected an IANA time zone"):
         load_settings(write(tmp_path, MINIMAL.replace("Europe/Berlin", "Mars/Olympus")))
-    with pytest.raises(ConfigError, match=r"publish\[0\]\.path: .*\.md, \.json or \.xhtml"):
+    with pytest.raises(ConfigError, match=r"publish\[0\]\.path: .*\.md, \.json, \.xhtml or \.svg"):
         load_settings(write(tmp_path, MINIMAL.replace("platform.md", "platform.txt")))
 
 

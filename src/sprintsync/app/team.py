@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +16,9 @@ from sprintsync.ledger import build_ledger
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
+from sprintsync.report.sections import SectionOptions
 from sprintsync.report.storage import render_storage
+from sprintsync.report.svg import render_svg
 from sprintsync.report.view import ReportView, build_report_view
 
 log = structlog.get_logger("sprintsync.app")
@@ -44,7 +46,11 @@ class TeamJob:
     needs_github_markdown: bool = True
     needs_json: bool = True
     needs_storage: bool = False
+    needs_svg: bool = False
     jira_server_id: str | None = None
+    sections: SectionOptions = field(
+        default_factory=SectionOptions
+    )  # the optional sections (report.sections)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +98,7 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         team=job.team,
         as_of=job.as_of,
         working_days=working_days,
+        sections=job.sections,
     )
     report = render_report(job, view, dry_run=dry_run)
     published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
@@ -123,6 +130,7 @@ def render_report(job: TeamJob, view: ReportView, *, dry_run: bool = False) -> R
         storage=render_storage(view, jira_server_id=job.jira_server_id, template_dir=templates)
         if job.needs_storage
         else "",
+        svg=render_svg(view) if job.needs_svg else "",
         totals=view.totals,
     )
 

@@ -30,6 +30,7 @@ from sprintsync.config import (
     FileSinkConfig,
     GitHubCommentSinkConfig,
     LoadedConfig,
+    ReportConfig,
     Secrets,
     TeamConfig,
     environment,
@@ -38,6 +39,7 @@ from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
+from sprintsync.report.sections import SectionOptions
 from sprintsync.sinks.github import report_to_actions
 from sprintsync.sinks.github.actions import on_github_actions
 from sprintsync.state import RunLock
@@ -78,6 +80,7 @@ def formats_needed(publish: Sequence[object], *, on_actions: bool) -> dict[str, 
         "needs_github_markdown": comment or on_actions,
         "needs_json": ".json" in suffixes or on_actions,  # the Actions `status` output
         "needs_storage": any(_wants_storage(s) for s in publish),
+        "needs_svg": ".svg" in suffixes,
     }
 
 
@@ -211,6 +214,14 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
         jira_server_id=next(
             (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
         ),
+        sections=section_options(wiring.loaded.settings.report),
+    )
+
+
+def section_options(report: ReportConfig) -> SectionOptions:
+    """The `report:` settings as the view's plain section options."""
+    return SectionOptions(
+        sections=frozenset(report.sections), stuck_after_days=report.stuck_after_days
     )
 
 

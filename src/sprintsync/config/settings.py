@@ -70,7 +70,7 @@ class GitHubSourceConfig(StrictModel):
 
 
 class FileSinkConfig(StrictModel):
-    """`publish: [{type: file}]`: Markdown (.md), status JSON (.json) or storage XHTML (.xhtml)."""
+    """`publish: [{type: file}]`: Markdown, status JSON, storage XHTML or a burndown SVG."""
 
     type: Literal["file"]
     path: str
@@ -78,8 +78,8 @@ class FileSinkConfig(StrictModel):
     @field_validator("path")
     @classmethod
     def _known_extension(cls, value: str) -> str:
-        if Path(value).suffix.lower() not in {".md", ".json", ".xhtml"}:
-            raise ValueError(f"expected a path ending in .md, .json or .xhtml, got {value!r}")
+        if Path(value).suffix.lower() not in {".md", ".json", ".xhtml", ".svg"}:
+            raise ValueError(f"expected a path ending in .md, .json, .xhtml or .svg, got {value!r}")
         relative = Path(value).expanduser()
         if not relative.is_absolute() and Path(os.path.normpath(relative)).parts[:1] == ("..",):
             raise ValueError(
@@ -149,6 +149,16 @@ class StateConfig(StrictModel):
     path: str | None = None
 
 
+ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality"]
+
+
+class ReportConfig(StrictModel):
+    """`report:` the optional sections (docs/read-the-report.md); none by default."""
+
+    sections: tuple[ReportSection, ...] = ()
+    stuck_after_days: Annotated[int, Field(ge=0, le=100)] = 3
+
+
 class Settings(BaseSettings):
     """The whole config file; environment variables `SPRINTSYNC_<KEY>` override top-level keys."""
 
@@ -161,6 +171,7 @@ class Settings(BaseSettings):
     concurrent_teams: Annotated[int, Field(ge=1, le=32)] = 4
     http: HttpConfig = HttpConfig()
     state: StateConfig = StateConfig()
+    report: ReportConfig = ReportConfig()
     teams: Annotated[tuple[TeamConfig, ...], Field(min_length=1)]
 
     @classmethod

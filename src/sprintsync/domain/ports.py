@@ -30,6 +30,7 @@ class RenderedReport:
     json_text: str  # the status JSON (schema in sprintsync/report/schema.json)
     github_markdown: str = ""  # GitHub-flavoured: mentions neutralised, Mermaid burndown
     storage: str = ""  # Confluence storage format (XHTML)
+    svg: str = ""  # the burndown chart as an SVG image
     totals: Totals | None = None
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sprintsync.domain import DayFigures, Totals
 from sprintsync.report.model import IssueView, PlanDiffView, ReportView
+from sprintsync.report.sections.to_json import sections_json
 
 SCHEMA_VERSION = 1
 
@@ -32,7 +33,7 @@ def load_schema() -> dict[str, Any]:
 def to_json_data(view: ReportView) -> dict[str, Any]:
     """The report as plain JSON values, keys in a stable order."""
     reported = {day.date for day in view.days}
-    return {
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "team": view.team,
         "as_of": view.as_of.isoformat(),
@@ -52,6 +53,9 @@ def to_json_data(view: ReportView) -> dict[str, Any]:
         "excluded_subtasks": list(view.excluded_subtasks),
         "notices": list(view.notices),
     }
+    if view.sections is not None:  # only when the config turns a section on (report.sections)
+        data["sections"] = sections_json(view.sections)
+    return data
 
 
 def render_json(view: ReportView) -> str:

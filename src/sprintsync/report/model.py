@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sprintsync.domain import DateMismatch, DayFigures, PointsMismatch, Totals
+from sprintsync.report.sections.model import SectionsView
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,10 @@ class BurndownPoint:
     ideal: float
     remaining: float
     scope_change: float
-    ideal_text: str
+    ideal_text: str  # one decimal at most: "66.7", "75"
     remaining_text: str
     scope_change_text: str  # "+5", "0", "-3"
+    scope: float = 0.0  # completed + remaining at the day's end (the committed points at Start)
 
 
 @dataclass(frozen=True)
@@ -162,3 +164,4 @@ class ReportView:
     plan: PlanDiffView
     excluded_subtasks: tuple[str, ...]
     notices: tuple[str, ...]
+    sections: SectionsView | None = None  # the optional sections turned on (report.sections)

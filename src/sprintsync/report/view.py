@@ -30,7 +30,8 @@ Documented rules (templates only place these values; they do no arithmetic):
   re-estimated points), the pace still needed (remaining points / working days left after the
   day, one decimal), and on the last reported day unestimated issues and every plan difference
   of the reconciliation (missing items, unplanned issues, points and date mismatches).
-- Burndown: per shown day the ledger's ideal line, remaining points and scope change.
+- Burndown: per shown day the ledger's ideal line (shown with one decimal at most), remaining
+  points, scope change and scope (completed + remaining).
 - A stale sprint (the cut-off more than `STALE_AFTER_DAYS` days past the end date): a notice
   "<name> is still active N days past its end date (<date>)" ("was closed" when the cut-off is
   its close); the days shown (sections and burndown) are the reported days up to the end date,
@@ -61,8 +62,10 @@ from sprintsync.report.model import (
     SprintView,
     VelocityView,
 )
+from sprintsync.report.sections import SectionOptions, build_sections
 from sprintsync.report.text import (
     duration_text,
+    format_one_decimal,
     format_points,
     format_signed,
     long_date,
@@ -101,6 +104,7 @@ def build_report_view(
     team: str,
     as_of: date,
     working_days: tuple[int, ...],
+    sections: SectionOptions | None = None,
 ) -> ReportView:
     """Turn the ledger, the source data and the plan into the values the templates show."""
     context = DayContext.build(
@@ -135,6 +139,9 @@ def build_report_view(
         plan=_plan_diff(reconciliation),
         excluded_subtasks=ledger.excluded_subtasks,
         notices=notices,
+        sections=build_sections(
+            context, data=data, plan=plan, options=sections or SectionOptions(), past_end=past_end
+        ),
     )
 
 
@@ -234,7 +241,9 @@ def build_burndown(
     either line, rounded up (at least 1).
     """
     numbers = numbers or tuple(range(1, len(reported) + 1))
-    first = _point(start, "Start", f"Start ({short_label(start)})", committed, committed, 0.0)
+    first = _point(
+        start, "Start", f"Start ({short_label(start)})", committed, committed, 0.0, scope=committed
+    )
     points = [first] + [
         _point(
             f.date,
@@ -243,6 +252,7 @@ def build_burndown(
             f.ideal_remaining,
             f.remaining,
             f.scope_change,
+            scope=f.scope,
         )
         for number, f in zip(numbers, reported, strict=True)
     ]
@@ -251,7 +261,14 @@ def build_burndown(
 
 
 def _point(  # noqa: PLR0917 - a private row builder, called positionally in one place
-    day: date, label: str, day_label: str, ideal: float, remaining: float, change: float
+    day: date,
+    label: str,
+    day_label: str,
+    ideal: float,
+    remaining: float,
+    change: float,
+    *,
+    scope: float,
 ) -> BurndownPoint:
     return BurndownPoint(
         date=day,
@@ -260,9 +277,10 @@ def _point(  # noqa: PLR0917 - a private row builder, called positionally in one
         ideal=ideal,
         remaining=remaining,
         scope_change=change,
-        ideal_text=format_points(ideal),
+        ideal_text=format_one_decimal(ideal),  # 200/3 -> "66.7", never "66.6667"
         remaining_text=format_points(remaining),
         scope_change_text=format_signed(change),
+        scope=scope,
     )
 
 

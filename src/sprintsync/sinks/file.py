@@ -10,11 +10,11 @@ from pathlib import Path
 from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import ConfigError, PublishError
 
-FORMATS = {".md": "markdown", ".json": "json_text", ".xhtml": "storage"}
+FORMATS = {".md": "markdown", ".json": "json_text", ".xhtml": "storage", ".svg": "svg"}
 
 
 class FileSink:
-    """A Markdown (.md), status JSON (.json) or Confluence storage (.xhtml) file."""
+    """A Markdown (.md), status JSON (.json), storage (.xhtml) or burndown (.svg) file."""
 
     def __init__(self, *, path: Path) -> None:
         if path.suffix.lower() not in FORMATS:
