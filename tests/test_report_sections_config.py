@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from sprintsync.compose import section_options
+from sprintsync.compose.run import section_options
 from sprintsync.config import load_settings
 from sprintsync.errors import ConfigError
 from sprintsync.report.sections import SECTION_NAMES, SectionOptions
