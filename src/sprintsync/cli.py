@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--team", help="only this team (default: every team in the file)")
     run.add_argument("--as-of", type=_date, help="report as it stood at the end of YYYY-MM-DD")
     run.add_argument("--now", type=_timestamp, help="the run's clock, ISO-8601 with offset")
+    run.add_argument(
+        "--full", action="store_true", help="fetch every issue again, ignoring the sprint cache"
+    )
     run.add_argument("--dry-run", action="store_true", help="print the Markdown, publish nothing")
     run.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
     check = commands.add_parser("check", help="validate the config and plans offline")
@@ -158,7 +161,7 @@ def _dispatch(
         audit = AuditOptions(sprint=args.sprint, last=args.last, as_json=args.json)
         return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
-    options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans)
+    options = RunOptions(dry_run=args.dry_run, as_of=args.as_of, plans=plans, full=args.full)
     return asyncio.run(
         run_teams(
             options, loaded, teams, secrets=secrets, now=now, stdout=stdout, redactor=redactor

@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -50,6 +50,7 @@ from sprintsync.sinks.github.comment import DEFAULT_AUTHOR, INSTALLATION_TOKEN_P
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.api import JiraApi
+from sprintsync.sources.jira.incremental import CacheOptions
 from sprintsync.sources.jira.parse import parse_time
 from sprintsync.state import RunLock, SnapshotStore
 
@@ -63,6 +64,7 @@ class RunOptions:
     dry_run: bool
     as_of: date | None
     plans: dict[str, Plan]  # team name -> its validated plan
+    full: bool = False  # --full: ignore the Jira sprint caches (and write them afresh)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +79,8 @@ class Wiring:
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
     sources: dict[str, Source] = field(default_factory=dict)  # one per identical source
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
+    jira_cache: Path | None = None  # the Jira Cloud sprint caches' folder; None: no cache
+    full: bool = False  # --full: the caches are not read, only written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +185,9 @@ async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
 
     client = await jira_client(source, wiring)
     kind = JiraCloudSource if is_jira_cloud(source) else JiraDataCenterSource
+    cache = None
+    if wiring.jira_cache is not None:
+        cache = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
     return kind(
         client,
         board=source.board,
@@ -188,6 +195,7 @@ async def _jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
         done_statuses=source.done_statuses,
         estimation_field=source.estimation_field,
         base_url_for_links=source.url.rstrip("/"),
+        cache=cache,
     )
 
 
@@ -348,6 +356,8 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
+            jira_cache=loaded.state_path().parent / "cache",
+            full=options.full,
         )
 
         async def one(team: TeamConfig) -> _TeamResult:
