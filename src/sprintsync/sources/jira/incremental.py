@@ -198,7 +198,7 @@ def read_cache(document: JsonDocument, *, key: str, now: datetime) -> SprintCach
         return None
     if found.fetched_at > now:
         reason = f"written at {found.fetched_at.isoformat()}, after this run's clock"
-        log.warning("jira.cache_ignored", path=str(document.path), reason=reason)
+        log.info("jira.cache_ignored", path=str(document.path), reason=reason)  # a replay
         return None
     return found
 
