@@ -3,9 +3,10 @@
 Serves generated worlds (tests/fakes/jira_bulk.py) on 127.0.0.1 with `--latency` per request
 (default 50 ms), then runs each case as a subprocess and prints wall time, requests, most
 requests in flight at once and the child's peak RSS. In the same run: the API's floor
-(benchmarks/floor.py: id-only search, then every bulk fetch at once, nothing parsed) and,
-with `--baseline REV`, the same cases run by another commit (a temporary `git worktree`).
-Prints figures; asserts nothing.
+(benchmarks/floor.py: id-only search, then every bulk fetch at once, nothing parsed), the
+unchanged rerun from the sprint cache against `--full` (one team), and, with `--baseline REV`,
+the same cases run by another commit (a temporary `git worktree`). Prints figures; asserts
+nothing.
 
 Usage: python benchmarks/bench_run.py [--issues 200 2000 20000] [--teams 20] [--baseline 38cfe22]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,7 +169,7 @@ def show(label: str, figures: Figures, *, floor: Figures | None = None) -> None:
     extra = f"  floor+{figures.wall - floor.wall:.2f} s" if floor else ""
     failed = f"  EXIT {figures.code}" if figures.code else ""
     print(
-        f"{label:<34} {figures.wall:7.2f} s {figures.requests:6d} req "
+        f"{label:<40} {figures.wall:7.2f} s {figures.requests:6d} req "
         f"{figures.most:3d} in flight {figures.rss_mb:7.1f} MB{extra}{failed}",
         flush=True,
     )
@@ -201,13 +203,29 @@ def bench_case(
             show(f"{label}: API floor", floor)
         config = write_config(work, urls, in_flight=args.in_flight)
         command, env = sprintsync(ROOT / "src", config)
-        runs = [run_child(command, meter=meter, cwd=work, env=env) for _ in range(args.repeat)]
+        runs = []
+        for _ in range(args.repeat):  # each a first run: no sprint cache yet
+            shutil.rmtree(work / ".sprintsync" / "cache", ignore_errors=True)
+            runs.append(run_child(command, meter=meter, cwd=work, env=env))
         show(f"{label}: this checkout", best(runs), floor=floor)
+        if teams == 1 and not args.no_rerun:
+            rerun(label, command, env=env, work=work, meter=meter, repeat=args.repeat)
         if baseline is not None:
             old_config = write_config(work, urls, in_flight=None)
             command, env = sprintsync(baseline / "src", old_config)
             runs = [run_child(command, meter=meter, cwd=work, env=env) for _ in range(args.repeat)]
             show(f"{label}: baseline", best(runs), floor=floor)
+
+
+def rerun(
+    label: str, command: list[str], *, env: dict[str, str], work: Path, meter: Meter, repeat: int
+) -> None:
+    """Nothing changed since the first run: from the sprint cache, then with `--full`."""
+    runs = [run_child(command, meter=meter, cwd=work, env=env) for _ in range(repeat)]
+    show(f"{label}: unchanged rerun (cache)", best(runs))
+    full = [*command, "--full"]
+    runs = [run_child(full, meter=meter, cwd=work, env=env) for _ in range(repeat)]
+    show(f"{label}: unchanged rerun --full", best(runs))
 
 
 def main() -> None:
@@ -220,6 +238,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (median)")
     parser.add_argument("--in-flight", type=int, default=None, help="http.max_in_flight_per_host")
     parser.add_argument("--baseline", default=None, help="a commit to compare, e.g. 38cfe22")
+    parser.add_argument("--no-rerun", action="store_true", help="skip the cached-rerun rows")
     args = parser.parse_args()
     meter = Meter(args.latency)
     python = sys.version.split()[0]

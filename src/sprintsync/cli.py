@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, help="report as it stood at the end of YYYY-MM-DD")
     run.add_argument("--now", type=_timestamp, help="the run's clock, ISO-8601 with offset")
     run.add_argument(
+        "--full", action="store_true", help="fetch every issue again, ignoring the sprint cache"
+    )
+    run.add_argument(
         "--dry-run",
         action="store_true",
         help="print what each destination would receive; publish and store nothing",
@@ -201,7 +204,11 @@ def _dispatch(
         return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
     options = RunOptions(
-        dry_run=args.dry_run, as_of=args.as_of, plans=plans, show=frozenset(args.show)
+        dry_run=args.dry_run,
+        as_of=args.as_of,
+        plans=plans,
+        show=frozenset(args.show),
+        full=args.full,
     )
     return asyncio.run(
         run_teams(

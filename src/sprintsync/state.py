@@ -1,16 +1,18 @@
-"""Local state: snapshots of GitHub iterations (history GitHub does not keep) and run locks."""
+"""Local state: GitHub snapshots (history GitHub does not keep), run locks, JSON caches."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, Any, Self
 
 from sprintsync.domain import Snapshot, SnapshotItem
 from sprintsync.errors import StateError
@@ -292,3 +294,41 @@ class DryRunSnapshotStore(SnapshotStore):
         )
         kept = self._kept.get((project, iteration), [])
         return tuple(sorted((*stored, *kept), key=lambda s: s.taken_at))
+
+
+class JsonDocument:
+    """One JSON document in the state folder: read whole, replaced atomically (never torn)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> Any:  # noqa: ANN401 - whatever JSON the file holds; the caller checks it
+        """The document, None when there is no file; StateError when unreadable or not JSON."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            raise StateError(f"{self.path}: cannot read it ({error})") from None
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            raise StateError(f"{self.path}: not JSON ({error})") from None
+
+    def save(self, document: object) -> None:
+        """Write to a temporary file beside it, fsync, then rename over it (POSIX atomic)."""
+        temporary: Path | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+            temporary = Path(name)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            temporary.replace(self.path)
+        except OSError as error:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+            raise StateError(f"{self.path}: cannot write it ({error.strerror})") from None

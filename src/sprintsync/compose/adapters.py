@@ -36,6 +36,7 @@ from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink
 from sprintsync.sources.github import GitHubProjectsSource
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
+from sprintsync.sources.jira.incremental import CacheOptions
 from sprintsync.state import DryRunSnapshotStore, SnapshotStore
 
 log = structlog.get_logger("sprintsync.compose")
@@ -85,6 +86,9 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
     client = await jira_client(source, wiring)
     cloud = await resolve_jira_deployment(source, wiring) == "cloud"
     kind = JiraCloudSource if cloud else JiraDataCenterSource
+    cache = None
+    if wiring.jira_cache is not None:
+        cache = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
     return kind(
         client,
         board=source.board,
@@ -92,6 +96,7 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
         done_statuses=source.done_statuses,
         estimation_field=source.estimation_field,
         base_url_for_links=source.url.rstrip("/"),
+        cache=cache,
     )
 
 

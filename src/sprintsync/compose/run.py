@@ -54,6 +54,7 @@ class RunOptions:
     dry_run: bool
     as_of: date | None
     plans: dict[str, Plan]  # team name -> its validated plan
+    full: bool = False  # --full: ignore the Jira sprint caches (and write them afresh)
     show: frozenset[str] = frozenset()  # dry run: also print these bodies ("storage")
 
 
@@ -118,6 +119,8 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
+            jira_cache=loaded.state_path().parent / "cache",
+            full=options.full,
             dry_run=options.dry_run,
         )
 

@@ -29,12 +29,17 @@ class CompactIssue:
     fields: dict[str, Any]
     details: tuple[str, ...]
     result: str | None
+    updated: str | None = None  # the bean's `updated`, as Jira wrote it (kept by the cache)
 
 
 def _pick(value: object, keys: Sequence[str]) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     return {key: value[key] for key in keys if key in value}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def to_compact_fields(fields: Mapping[str, Any], context: IssueContext) -> dict[str, Any]:
@@ -77,6 +82,7 @@ def to_compact_issue(raw: Mapping[str, Any], context: IssueContext) -> CompactIs
         fields=to_compact_fields(fields, context),
         details=details,
         result=result,
+        updated=_text(fields.get("updated")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
@@ -11,12 +12,14 @@ from sprintsync.domain import JSONObject, SprintData, TrackedIssue
 from sprintsync.http import gather_all
 from sprintsync.sources.jira.api import BaseJiraApi, JiraApi
 from sprintsync.sources.jira.api_dc import JiraDataCenterApi
+from sprintsync.sources.jira.cache import user_zone
 from sprintsync.sources.jira.changelog import (
     Change,
     build_points_notices,
     mentions_sprint,
     to_changes,
 )
+from sprintsync.sources.jira.incremental import CacheOptions, CachingPipeline, fetch_with_cache
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
 from sprintsync.sources.jira.parse import (
     BoardConfig,
@@ -111,8 +114,11 @@ class JiraSource:
         done_statuses: tuple[str, ...] | None = None,
         estimation_field: str | None = None,
         base_url_for_links: str,
+        cache: CacheOptions | None = None,
     ) -> None:
         self._api = self.api_class(client, board=board)
+        self._cache = cache  # Jira Cloud only (module `incremental`); Data Center ignores it
+        self._user_zone: ZoneInfo | None = None
         self._board = board
         self._sprint = sprint
         self._done_statuses = done_statuses
@@ -122,12 +128,13 @@ class JiraSource:
     async def fetch(self, *, cutoff: datetime) -> SprintData:
         """The sprint and the histories of every issue that was in it at some moment."""
         # All four at once; `myself` first in the list, so its 401 (with the hint) wins.
-        _me, raw_sprints, raw_config, raw_fields = await gather_all(
+        me, raw_sprints, raw_config, raw_fields = await gather_all(
             self._api.fetch_myself(),
             self._api.fetch_sprints(),
             self._api.fetch_board_config(),
             self._api.fetch_fields(),
         )
+        self._user_zone = user_zone(me)  # the zone Jira reads our JQL dates in
         board_url = f"{self._base_url}/secure/RapidBoard.jspa?rapidView={self._board}"
         sprint = to_sprint(
             select_sprint(raw_sprints, self._sprint, board=self._board), board_url=board_url
@@ -210,14 +217,25 @@ class JiraCloudSource(JiraSource):
         if not isinstance(self._api, JiraApi):  # pragma: no cover - api_class is JiraApi
             raise TypeError("JiraCloudSource needs the Cloud API")
         jql, notices = self._removed_search(config, context, since=since)
-        pipeline = CloudPipeline(
-            self._api,
-            context,
-            fields=build_search_fields(context.fields),
-            changelog_fields=build_changelog_fields(context.fields),
-            cutoff=cutoff,
+        fields = build_search_fields(context.fields)
+        changelog_fields = build_changelog_fields(context.fields)
+        kind = CloudPipeline if self._cache is None else CachingPipeline
+        pipeline = kind(
+            self._api, context, fields=fields, changelog_fields=changelog_fields, cutoff=cutoff
         )
-        issues = await pipeline.run(build_sprint_jql(context.sprint_id), jql)
+        searches = (build_sprint_jql(context.sprint_id), jql)
+        if isinstance(pipeline, CachingPipeline) and self._cache is not None:
+            settings = repr((self._base_url, self._board, context, fields, changelog_fields))
+            issues = await fetch_with_cache(
+                pipeline,
+                options=self._cache,
+                board=self._board,
+                settings=f"{settings} {searches!r}",
+                zone=self._user_zone,
+                jql=searches,
+            )
+        else:
+            issues = await pipeline.run(*searches)
         return tuple(issues), notices + pipeline.points_notices()
 
 
