@@ -119,7 +119,8 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
-            jira_cache=loaded.state_path().parent / "cache",
+            # a dry run writes nothing, so it neither reads nor rewrites the sprint caches
+            jira_cache=None if options.dry_run else loaded.state_path().parent / "cache",
             full=options.full,
             dry_run=options.dry_run,
         )
