@@ -190,3 +190,15 @@ def test_the_rest_of_a_cut_line_starts_no_block():
     for limit in range(200, 260):
         for part in split_markdown(words, limit=limit)[1:]:
             assert part[0].isalpha(), (limit, part[:5])
+
+
+def test_escaped_details_tags_in_tracker_text_are_text_not_blocks():
+    """Titles holding `<details` (escaped by md_text) never open a block: parts stay small."""
+    lines = [f"- {md_text(f'<details open> spoiler {n} ' + 'x' * 40)}" for n in range(400)]
+    text = "\n\n".join(lines)
+    blocks = build_blocks(text.split("\n"))
+    assert {block.kind for block in blocks} == {"line"}
+    parts = split_markdown(text, limit=2_000)
+    assert len(parts) > 5
+    assert all(len(part) <= 2_000 for part in parts)
+    assert not any("(continued)</summary>" in part for part in parts)

@@ -12,8 +12,11 @@ GITHUB_BODY_LIMIT = 65_536
 PART_LIMIT = 60_000
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_DETAILS_OPEN = re.compile(r"<details[\s>]", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+# Our own <details> blocks only: tracker text reaches here escaped (`\<details`, md_text), so a
+# tag after a backslash is text, and a block starts only with a tag at the start of its line.
+_DETAILS_OPEN = re.compile(r"(?<!\\)<details[\s>]", re.IGNORECASE)
+_DETAILS_START = re.compile(r" {0,3}<details[\s>]", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"(?<!\\)</details\s*>", re.IGNORECASE)
 _CONTINUED_SUMMARY = "<details><summary>(continued)</summary>"
 # Spans a cut must not split (issue 14: `\` cut from `<` left a live `<img …>` at the start of
 # the next part): a backslash escape, an entity, an HTML tag or autolink, a code span, a link,
@@ -82,7 +85,7 @@ def build_blocks(lines: list[str]) -> list[Block]:
             end, kind = _fence_end(lines, index), "fence"
         elif _is_table_row(line):
             end, kind = _table_end(lines, index), "table"
-        elif _DETAILS_OPEN.search(line):
+        elif _DETAILS_START.match(line):
             end, kind = _details_end(lines, index), "details"
         else:
             end, kind = index + 1, "line"
