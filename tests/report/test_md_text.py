@@ -236,3 +236,18 @@ def test_md_url_keeps_http_and_drops_other_schemes():
 def test_mermaid_text_drops_quotes_and_breaks():
     """A sprint name cannot close the Mermaid title string."""
     assert mermaid_text('Sprint "5"\n  x') == "Sprint 5 x"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "see https://github.com/acme/web/issues/93 for details",
+        "fixed by https://github.com/acme/web/pull/7#issuecomment-1",
+        "www.github.com/acme/web/issues/93",
+    ],
+)
+def test_raw_github_issue_urls_are_text_not_links(title):
+    """A raw issue or PR URL (issue 16 item 6) renders as its text: no link, no cross-reference."""
+    rendered = render_gfm(md_text(title))
+    assert elements(rendered) == elements(render_gfm("plain"))
+    assert visible_text(rendered).strip() == title
