@@ -50,15 +50,13 @@ async def test_audit_agrees_on_the_demo_recordings(tmp_path, capsys):
     """The demo's recorded Sprint Report of Sprint 5 agrees: committed 75, completed 22."""
     import io  # noqa: PLC0415
 
-    from pydantic import SecretStr  # noqa: PLC0415
-
     from sprintsync.compose import AuditOptions, run_audit  # noqa: PLC0415
     from sprintsync.config import Secrets  # noqa: PLC0415
     from sprintsync.demo import demo_transport  # noqa: PLC0415
     from sprintsync.demo.run import DEMO_NOW, demo_config  # noqa: PLC0415
 
     loaded = demo_config(tmp_path)
-    secrets = Secrets.model_construct(jira_email="demo@example.com", jira_token=SecretStr("demo"))
+    secrets = Secrets.model_validate({"jira_email": "demo@example.com", "jira_token": "demo"})
     out = io.StringIO()
     code = await run_audit(
         AuditOptions(as_json=True),

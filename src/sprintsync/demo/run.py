@@ -9,8 +9,6 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
 from sprintsync.app import log_summary, run_team
 from sprintsync.compose import RunOptions, Wiring, build_job
 from sprintsync.config import (
@@ -56,7 +54,7 @@ async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
     with resources.as_file(plan_file) as plan_path:
         plan = load_plan(plan_path)
     loaded = demo_config(out_dir)
-    secrets = Secrets.model_construct(jira_email="demo@example.com", jira_token=SecretStr("demo"))
+    secrets = Secrets.model_validate({"jira_email": "demo@example.com", "jira_token": "demo"})
     budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
     options = RunOptions(dry_run=False, as_of=None, plans={"demo": plan})
     started = time.monotonic()
