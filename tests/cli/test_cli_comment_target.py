@@ -157,3 +157,19 @@ def test_no_event_path_names_the_issue_key():
     """A repository but no event file: the error says to set the issue."""
     with pytest.raises(ConfigError, match=rf"GITHUB_EVENT_PATH is not set\): set {KEY_RE}.issue"):
         target({"GITHUB_REPOSITORY": "acme/web"})
+
+
+def test_hide_previous_minimises_yesterdays_comment_through_the_run(env, monkeypatch):
+    """`mode: daily, hide_previous: true`: the second day's run hides the first day's comment."""
+    on_actions(monkeypatch, env, {"pull_request": {"number": 42}})
+    github = FakeGitHubComments()
+    github.add_issue("acme/web", 42)
+    extra = ", mode: daily, hide_previous: true"
+    with sample_jira().running() as jira, serve_github(github) as gh:
+        config = env / "sprintsync.yaml"
+        config.write_text(CONFIG.format(jira=jira.url, github=gh.url, extra=extra), "utf-8")
+        for now in ("2026-11-19T07:00:00+01:00", NOW):
+            assert main(["run", "--config", str(config), "--now", now]) == 0
+    first, second = github.comments
+    assert github.minimized == {first["node_id"]: "OUTDATED"}
+    assert "date=2026-11-20" in second["body"]

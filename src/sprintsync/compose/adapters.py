@@ -38,6 +38,7 @@ from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink
 from sprintsync.sources.github import GitHubProjectsSource
+from sprintsync.sources.github.graphql import graphql_endpoint
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.incremental import CacheOptions
 from sprintsync.state import DryRunSnapshotStore, SnapshotStore
@@ -188,4 +189,5 @@ async def _github_comment_sink(
         team=team.name,
         mode=sink.mode,
         author=sink.author or installation_login(wiring),
+        hide_previous_at=graphql_endpoint(sink.api_url) if sink.hide_previous else None,
     )

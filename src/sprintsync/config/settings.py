@@ -18,6 +18,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -115,6 +116,13 @@ class GitHubCommentSinkConfig(StrictModel):
     api_url: str = "https://api.github.com"
     # The token's own login: only its comments are edited or deleted (API-NOTES §C.2).
     author: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # else asked
+    hide_previous: bool = False  # daily: minimise our earlier days' comments as outdated
+
+    @model_validator(mode="after")
+    def _hide_needs_daily(self) -> GitHubCommentSinkConfig:
+        if self.hide_previous and self.mode != "daily":
+            raise ValueError("hide_previous: true needs mode: daily (update keeps one comment)")
+        return self
 
 
 SourceConfig = Annotated[JiraSourceConfig | GitHubSourceConfig, Field(discriminator="type")]
