@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from graphql import graphql_sync
+
+from fakes.github_graphql import github_error, github_schema, resolve_field, schema_errors
 from fakes.server import FakeRequest, FakeResponse, RunningServer, serve
 
 BODY_LIMIT = 65_536
@@ -91,6 +94,9 @@ class FakeGitHubComments:
     lose_next_create_answer: bool = False  # create the comment, then drop the connection
     next_id: int = 1_000
     lock: threading.Lock = field(default_factory=threading.Lock)
+    minimized: dict[str, str] = field(default_factory=dict)  # node_id -> classifier, in order
+    refuse_minimize: bool = False  # answer minimizeComment with FORBIDDEN (a read-only token)
+    graphql_queries: list[str] = field(default_factory=list)
 
     def add_issue(self, repo: str, number: int) -> None:
         """Make `repo` exist with issue `number`."""
@@ -127,6 +133,8 @@ class FakeGitHubComments:
                 return error(401, "Bad credentials")
             if request.path == "/user" and request.method == "GET":
                 return self._whoami()
+            if request.path == "/graphql" and request.method == "POST":
+                return self._graphql(request)
             return self._route(request)
 
     def _route(self, request: FakeRequest) -> FakeResponse:  # noqa: PLR0911 - one per route
@@ -151,6 +159,48 @@ class FakeGitHubComments:
             if request.method == "GET":
                 return FakeResponse(body=comment)
         return error(404, "Not Found")
+
+    def _graphql(self, request: FakeRequest) -> FakeResponse:
+        """`POST /graphql`: `nodes(ids:)` and `minimizeComment`, validated against the schema."""
+        payload = request.json()
+        query, variables = payload["query"], payload.get("variables") or {}
+        self.graphql_queries.append(query)
+        invalid = schema_errors(query)
+        if invalid:
+            return FakeResponse(body={"errors": [e.formatted for e in invalid]})
+        root = {"nodes": self._nodes, "minimizeComment": self._minimize}
+        result = graphql_sync(
+            github_schema(),
+            query,
+            root_value=root,
+            variable_values=variables,
+            field_resolver=resolve_field,
+        )
+        answer: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            answer["errors"] = [
+                {**e.formatted, "type": (e.extensions or {}).get("type")} for e in result.errors
+            ]
+        return FakeResponse(body=answer)
+
+    def _node(self, node_id: str) -> dict[str, Any] | None:
+        if not any(c["node_id"] == node_id for c in self.comments):
+            return None
+        shown = {"__typename": "IssueComment", "id": node_id}
+        return shown | {"isMinimized": node_id in self.minimized}
+
+    def _nodes(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        return [self._node(node_id) for node_id in ids]
+
+    def _minimize(self, input: dict[str, Any]) -> dict[str, Any]:  # noqa: A002 - the schema's name
+        node = self._node(input["subjectId"])
+        if node is None:
+            message = f"Could not resolve to a node with the global id of '{input['subjectId']}'"
+            raise github_error(message, "NOT_FOUND")
+        if self.refuse_minimize:
+            raise github_error("Resource not accessible by integration", "FORBIDDEN")
+        self.minimized[input["subjectId"]] = input["classifier"]
+        return {"clientMutationId": None, "minimizedComment": self._node(input["subjectId"])}
 
     def _list(self, request: FakeRequest, repo: str, number: int, host: str) -> FakeResponse:
         per_page = min(int(request.arg("per_page") or 30), 100)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from sprintsync.compose.target import comment_target
 from sprintsync.compose.wiring import (
     Wiring,
     atlassian_auth,
@@ -23,7 +24,9 @@ from sprintsync.config import (
     GitHubCommentSinkConfig,
     GitHubSourceConfig,
     JiraSourceConfig,
+    LoadedConfig,
     TeamConfig,
+    environment,
 )
 from sprintsync.domain import Sink, Source, SprintData
 from sprintsync.preflight import (
@@ -35,6 +38,7 @@ from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink
 from sprintsync.sources.github import GitHubProjectsSource
+from sprintsync.sources.github.graphql import graphql_endpoint
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.incremental import CacheOptions
 from sprintsync.state import DryRunSnapshotStore, SnapshotStore
@@ -128,11 +132,11 @@ async def _github_source(
 async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
     """The team's destinations, in the order the config lists them."""
     sinks: list[Sink] = []
-    for sink in team.publish:
+    for index, sink in enumerate(team.publish):
         if isinstance(sink, FileSinkConfig):
             sinks.append(FileSink(path=wiring.loaded.resolve(sink.path)))
         elif isinstance(sink, GitHubCommentSinkConfig):
-            sinks.append(await _github_comment_sink(sink, team, wiring))
+            sinks.append(await _github_comment_sink(sink, team, wiring, index=index))
         else:
             sinks.append(await _confluence_sink(sink, wiring))
     return sinks
@@ -163,16 +167,27 @@ async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
     )
 
 
+def github_comment_target(
+    sink: GitHubCommentSinkConfig, team: TeamConfig, loaded: LoadedConfig, *, index: int
+) -> tuple[str, int]:
+    """The comment's repo and issue: configured, else the GitHub Actions run's own."""
+    key = f"teams[{loaded.settings.teams.index(team)}].publish[{index}]"
+    where = f"{loaded.path}: team {team.name!r}"
+    return comment_target(sink, key=key, env=environment(), where=where)
+
+
 async def _github_comment_sink(
-    sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring
+    sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring, *, index: int
 ) -> Sink:
 
+    repo, issue = github_comment_target(sink, team, wiring.loaded, index=index)
     client = await github_client(wiring, api_url=sink.api_url, token=wiring.secrets.github_token)
     return GitHubCommentSink(
         client,
-        repo=sink.repo,
-        issue=sink.issue,
+        repo=repo,
+        issue=issue,
         team=team.name,
         mode=sink.mode,
         author=sink.author or installation_login(wiring),
+        hide_previous_at=graphql_endpoint(sink.api_url) if sink.hide_previous else None,
     )

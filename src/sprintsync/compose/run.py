@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
-from sprintsync.compose.adapters import open_sinks, open_source
+from sprintsync.compose.adapters import github_comment_target, open_sinks, open_source
 from sprintsync.compose.summary import (
     Destination,
     TeamResult,
@@ -157,7 +157,7 @@ async def run_teams(
                 )
                 continue
             results.append(TeamResult(team=team.name, published=result.outcome.published))
-            _report(result, team, options=options, stdout=stdout)
+            _report(result, team, loaded, options=options, stdout=stdout)
     report_outcome(results, dry_run=options.dry_run)
     return worst
 
@@ -169,27 +169,35 @@ class _TeamResult:
     seconds: float
 
 
-def _report(result: _TeamResult, team: TeamConfig, *, options: RunOptions, stdout: TextIO) -> None:
+def _report(
+    result: _TeamResult,
+    team: TeamConfig,
+    loaded: LoadedConfig,
+    *,
+    options: RunOptions,
+    stdout: TextIO,
+) -> None:
     """A team's outputs: the dry-run preview or the Actions outputs, then its summary."""
     outcome = result.outcome
     if not isinstance(outcome, TeamOutcome):  # pragma: no cover - failures are logged instead
         return
     if options.dry_run:
-        preview = render_preview(outcome.report, destinations(team), show=options.show)
+        preview = render_preview(outcome.report, destinations(team, loaded), show=options.show)
         print(preview, file=stdout, end="")
     else:
         report_to_actions(outcome.report, outcome.published, env=environment())
     log_summary(outcome, dry_run=options.dry_run, requests=result.requests, seconds=result.seconds)
 
 
-def destinations(team: TeamConfig) -> list[Destination]:
+def destinations(team: TeamConfig, loaded: LoadedConfig) -> list[Destination]:
     """The team's destinations as the dry-run preview names them."""
     found = []
-    for sink in team.publish:
+    for index, sink in enumerate(team.publish):
         if isinstance(sink, FileSinkConfig):
             found.append(Destination(kind="file", where=sink.path))
         elif isinstance(sink, GitHubCommentSinkConfig):
-            where = f"{sink.repo}#{sink.issue}"
+            repo, issue = github_comment_target(sink, team, loaded, index=index)
+            where = f"{repo}#{issue}"
             found.append(
                 Destination(kind="github_comment", where=where, daily=sink.mode == "daily")
             )

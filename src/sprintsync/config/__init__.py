@@ -1,6 +1,7 @@
 """Settings from one YAML file plus the environment, and the sprint plans: the only readers."""
 
 from sprintsync.config.settings import (
+    REPO_PATTERN,
     ConfluenceSinkConfig,
     FileSinkConfig,
     GitHubCommentSinkConfig,
@@ -24,6 +25,7 @@ from sprintsync.config.settings import (
 )
 
 __all__ = [
+    "REPO_PATTERN",
     "ConfluenceSinkConfig",
     "FileSinkConfig",
     "GitHubCommentSinkConfig",

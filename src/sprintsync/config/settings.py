@@ -18,6 +18,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -30,6 +31,7 @@ from sprintsync.errors import ConfigError
 
 MAX_FILE_BYTES = 1_000_000  # a config or plan file; real ones are a few kilobytes
 MAX_PROBLEMS = 20  # validation problems listed, one line each; the rest are counted
+REPO_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"  # owner/name
 _yaml_data: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("_yaml_data")
 
 
@@ -107,12 +109,20 @@ class GitHubCommentSinkConfig(StrictModel):
     """`publish: [{type: github_comment}]`: one sticky comment per team and sprint."""
 
     type: Literal["github_comment"]
-    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-    issue: int
+    # Absent: the GitHub Actions run's own repository and pull request or issue (compose).
+    repo: Annotated[str, Field(pattern=REPO_PATTERN)] | None = None
+    issue: Annotated[int, Field(ge=1)] | None = None
     mode: Literal["update", "daily"] = "update"
     api_url: str = "https://api.github.com"
     # The token's own login: only its comments are edited or deleted (API-NOTES §C.2).
     author: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # else asked
+    hide_previous: bool = False  # daily: minimise our earlier days' comments as outdated
+
+    @model_validator(mode="after")
+    def _hide_needs_daily(self) -> GitHubCommentSinkConfig:
+        if self.hide_previous and self.mode != "daily":
+            raise ValueError("hide_previous: true needs mode: daily (update keeps one comment)")
+        return self
 
 
 SourceConfig = Annotated[JiraSourceConfig | GitHubSourceConfig, Field(discriminator="type")]

@@ -11,6 +11,7 @@ import structlog
 
 from sprintsync.domain import PublishResult, RenderedReport
 from sprintsync.errors import PublishError
+from sprintsync.sinks.github.hide import hide_outdated
 from sprintsync.sinks.github.split import PART_LIMIT, split_markdown
 from sprintsync.sinks.github.writes import (
     GITHUB_HEADERS,
@@ -115,8 +116,10 @@ class GitHubCommentSink:
         team: str,
         mode: Literal["update", "daily"] = "update",
         author: str | None = DEFAULT_AUTHOR,
+        hide_previous_at: str | None = None,  # a GraphQL URL: minimise earlier days (daily)
     ) -> None:
         self._api = CommentApi(client, repo, issue)
+        self._hide_at = hide_previous_at if mode == "daily" else None
         self._repo = repo
         self._issue = issue
         self._team = team
@@ -138,7 +141,8 @@ class GitHubCommentSink:
         bodies = build_bodies(report, team=self._team, daily=self._mode == "daily")
         keys = [_key(body) for body in bodies]
         for _pass in range(MAX_PASSES):
-            kept, created = await self._reconcile(keys, bodies, await self.fetch_comments())
+            listing = await self.fetch_comments()
+            kept, created = await self._reconcile(keys, bodies, listing)
             if not created:
                 break
         else:
@@ -155,6 +159,9 @@ class GitHubCommentSink:
             writes=self._api.writes,
             confirmed=self._api.confirmed,
         )
+        if self._hide_at is not None:
+            earlier = self._earlier_days(listing, like=keys[0])
+            await hide_outdated(self._api.client, graphql_url=self._hide_at, comments=earlier)
         url = str(kept[0]["html_url"])
         return PublishResult(destination=self.destination, url=url, changed=self._api.writes > 0)
 
@@ -259,6 +266,17 @@ class GitHubCommentSink:
                 continue
             grouped.setdefault(key.part, []).append(comment)
         return {part: sorted(found, key=_id) for part, found in grouped.items()}
+
+    def _earlier_days(self, comments: list[Comment], *, like: MarkerKey) -> list[Comment]:
+        """Our comments of this team and sprint from days before `like`'s (daily mode)."""
+        found = []
+        for comment in comments:
+            key = parse_marker(str(comment.get("body") or ""))
+            if key is None or (key.team, key.sprint) != (like.team, like.sprint):
+                continue
+            if key.day and like.day and key.day < like.day and author_of(comment) == self._me:
+                found.append(comment)
+        return found
 
 
 def _key(body: str) -> MarkerKey:
