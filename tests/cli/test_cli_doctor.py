@@ -6,6 +6,7 @@ import pytest
 from fakes.confluence import FakeConfluence
 from fakes.github_graphql import FakeGitHub
 from fakes.github_rest import FakeGitHubComments, serve_github
+from fakes.jira_dc_sample import sample_jira_dc
 from fakes.jira_sample import sample_jira
 from fakes.server import serve
 from github_helpers import board
@@ -234,3 +235,25 @@ def test_check_lines_render_and_the_worst_exit_wins():
     assert skipped.render() == "- not checked: create"
     assert doctor.worst_exit([good, skipped]) == 0
     assert doctor.worst_exit([good, config, bad]) == 3
+
+
+def test_data_center_jira_and_confluence(monkeypatch, tmp_path, capsys):
+    """Data Center: `/rest/api/2/myself` with the PAT, the space through the v1 page search."""
+    for name in ("SPRINTSYNC_JIRA_EMAIL", "SPRINTSYNC_JIRA_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SPRINTSYNC_JIRA_PAT", "dc-pat-123")
+    monkeypatch.setenv("SPRINTSYNC_CONFLUENCE_PAT", "dc-pat")
+    wiki_fake = FakeConfluence(flavor="datacenter")
+    with sample_jira_dc().running() as jira, wiki_fake.running() as (_, wiki):
+        config = tmp_path / "sprintsync.yaml"
+        text = JIRA_CONFLUENCE.format(jira=jira.url, wiki=wiki, board=7, space="NOPE", parent="")
+        text = text.replace("deployment: cloud", "deployment: datacenter")
+        config.write_text(text, encoding="utf-8")
+        code = main(["doctor", "--config", str(config)])
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert code == 3, lines
+    assert "/rest/api/2/myself" in line_with(lines, "Jira credentials accepted")
+    assert line_with(lines, "Jira sprint").startswith("✓ ")
+    assert "'NOPE' was not found" in line_with(lines, "Confluence space NOPE")
+    assert "dc-pat" not in captured.out + captured.err
