@@ -13,6 +13,7 @@ from typing import TextIO
 
 from sprintsync import __version__
 from sprintsync.compose import AuditOptions, RunOptions, run_audit, run_teams
+from sprintsync.compose.doctor import run_doctor
 from sprintsync.config import LoadedConfig, Secrets, TeamConfig, load_secrets, load_settings
 from sprintsync.config.plan import load_plan
 from sprintsync.domain import Plan
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
     check = commands.add_parser("check", help="validate the config and plans offline")
     _add_config(check)
+    _add_doctor(commands)
     teams = commands.add_parser("teams", help="print the team names as a JSON array")
     _add_config(teams)
     _add_audit(commands)
@@ -85,6 +87,18 @@ def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     audit.add_argument("--now", type=_timestamp, help="the run's clock, ISO-8601 with offset")
     audit.add_argument("--json", action="store_true", help="one JSON document on stdout")
     audit.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+
+
+def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = commands.add_parser(
+        "doctor",
+        help="everything `check` does, then each team's hosts, credentials, board, "
+        "destination and state folder, read only",
+    )
+    _add_config(doctor)
+    doctor.add_argument("--team", help="only this team (default: every team in the file)")
+    doctor.add_argument("--now", type=_timestamp, help="the clock, ISO-8601 with offset")
+    doctor.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
 
 
 def _positive(text: str) -> int:
@@ -172,7 +186,7 @@ def _check_offline(
             check_credentials(team, secrets, config_path=loaded.path, teams=loaded.settings.teams)
 
 
-def _dispatch(
+def _dispatch(  # noqa: PLR0911 - one return per command
     args: argparse.Namespace, *, stdout: TextIO, secrets: Secrets, redactor: Redactor
 ) -> int:
     if args.command == "demo":
@@ -187,6 +201,8 @@ def _dispatch(
         print(json.dumps([team.name for team in loaded.settings.teams]), file=stdout)
         return EXIT_OK
     teams = [loaded.team(args.team)] if getattr(args, "team", None) else list(loaded.settings.teams)
+    if args.command == "doctor":
+        return _doctor(args, loaded, teams, stdout=stdout, secrets=secrets, redactor=redactor)
     plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
     _check_offline(loaded, teams, plans, secrets=secrets, credentials=args.command == "check")
     if args.command == "check":
@@ -214,4 +230,28 @@ def _dispatch(
         run_teams(
             options, loaded, teams, secrets=secrets, now=now, stdout=stdout, redactor=redactor
         )
+    )
+
+
+def _doctor(
+    args: argparse.Namespace,
+    loaded: LoadedConfig,
+    teams: list[TeamConfig],
+    *,
+    stdout: TextIO,
+    secrets: Secrets,
+    redactor: Redactor,
+) -> int:
+    """`check`'s offline checks as the first line (a failure stops there), then online."""
+    try:
+        plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
+        _check_offline(loaded, teams, plans, secrets=secrets, credentials=True)
+    except SprintsyncError as error:
+        fix = redactor.text(str(error)).replace("\n", "; ")
+        print(f"✗ config {loaded.path} — fix: {fix}", file=stdout)
+        return exit_code_for(error)
+    print(f"✓ config {loaded.path} ({len(teams)} team(s), {len(plans)} plan(s))", file=stdout)
+    now = args.now or datetime.now(UTC)
+    return asyncio.run(
+        run_doctor(loaded, teams, secrets=secrets, now=now, stdout=stdout, redactor=redactor)
     )

@@ -1,7 +1,8 @@
 """The one composition root: settings -> clients -> adapters -> jobs -> app, for a run.
 
 `wiring` holds what a run shares and opens clients, `adapters` opens a team's source and
-sinks, `run` builds and runs the teams' jobs, `audit` runs `sprintsync audit`.
+sinks, `run` builds and runs the teams' jobs, `audit` runs `sprintsync audit`, `doctor` runs
+`sprintsync doctor`.
 """
 
 from sprintsync.compose.adapters import open_sinks, open_source

@@ -80,7 +80,7 @@ async def open_source(
         if isinstance(source, JiraSourceConfig):
             inner = await jira_source(source, wiring)
         else:
-            inner = await _github_source(source, wiring, timezone=timezone)
+            inner = await github_source(source, wiring, timezone=timezone)
         wiring.sources[key] = SharedSource(inner)
     return wiring.sources[key]
 
@@ -104,10 +104,10 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
     )
 
 
-async def _github_source(
+async def github_source(
     source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
-) -> Source:
-
+) -> GitHubProjectsSource:
+    """The GitHub Projects source of a team (a dry run's wiring stores no snapshot)."""
     client = await github_client(
         wiring, api_url=source.api_url, token=wiring.secrets.projects_token()
     )
@@ -138,12 +138,12 @@ async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
         elif isinstance(sink, GitHubCommentSinkConfig):
             sinks.append(await _github_comment_sink(sink, team, wiring, index=index))
         else:
-            sinks.append(await _confluence_sink(sink, wiring))
+            sinks.append(await confluence_sink(sink, wiring))
     return sinks
 
 
-async def _confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> Sink:
-
+async def confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> ConfluenceSink:
+    """The Confluence sink of one destination, its client opened with the run's policy."""
     secrets = wiring.secrets
     auth, headers, credential = atlassian_auth(
         pat=secrets.confluence_pat if confluence_uses_pat(sink, secrets) else None,
