@@ -13,7 +13,7 @@ from typing import TextIO, TypeVar
 
 import httpx
 
-from sprintsync.compose.adapters import confluence_sink, github_source
+from sprintsync.compose.adapters import confluence_sink, github_comment_target, github_source
 from sprintsync.compose.wiring import Wiring, github_client, jira_client, resolve_jira_deployment
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -26,7 +26,14 @@ from sprintsync.config import (
     TeamConfig,
 )
 from sprintsync.domain import JSONObject
-from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, UpstreamError, exit_code_for
+from sprintsync.errors import (
+    EXIT_CONFIG,
+    EXIT_OK,
+    ConfigError,
+    SprintsyncError,
+    UpstreamError,
+    exit_code_for,
+)
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
 from sprintsync.sinks.confluence.api import PageApi
@@ -141,11 +148,16 @@ async def _check_team(team: TeamConfig, wiring: Wiring, doctor: Doctor) -> None:
         sprint_name = await check_jira(team.name, source, wiring, doctor)
     else:
         await check_github_source(team, source, wiring, doctor)
-    for sink in team.publish:
+    for index, sink in enumerate(team.publish):
         if isinstance(sink, ConfluenceSinkConfig):
             await check_confluence(team.name, sink, wiring, doctor, sprint_name=sprint_name)
         elif isinstance(sink, GitHubCommentSinkConfig):
-            await check_github_comment(team.name, sink, wiring, doctor)
+            try:
+                target = github_comment_target(sink, team, wiring.loaded, index=index)
+            except ConfigError as error:
+                doctor.checks.append(failed(f"{team.name}: GitHub comment target", error))
+                continue
+            await check_github_comment(team.name, sink, target, wiring, doctor)
         elif isinstance(sink, FileSinkConfig):
             folder = wiring.loaded.resolve(sink.path).parent
             doctor.checks.append(check_folder_writable(folder, what=f"{team.name}: output folder"))
@@ -295,11 +307,15 @@ async def check_confluence(
 
 
 async def check_github_comment(
-    team: str, sink: GitHubCommentSinkConfig, wiring: Wiring, doctor: Doctor
+    team: str,
+    sink: GitHubCommentSinkConfig,
+    target: tuple[str, int],
+    wiring: Wiring,
+    doctor: Doctor,
 ) -> None:
     """Host, token (`GET /user`; 403 is an installation token), the issue's comments readable."""
     client = await github_client(wiring, api_url=sink.api_url, token=wiring.secrets.github_token)
-    comments = CommentApi(client, sink.repo, sink.issue)
+    comments = CommentApi(client, *target)
     what = f"{team}: GitHub token"
     login = await _reach(doctor, f"{team}: GitHub", sink.api_url, comments.own_login, what=what)
     if doctor.checks[-1].ok is False:
@@ -311,7 +327,7 @@ async def check_github_comment(
         )
     else:
         doctor.passed(f"{team}: GitHub token accepted (GET /user: {login})")
-    where = f"{sink.repo}#{sink.issue}"
+    where = f"{target[0]}#{target[1]}"
     listed = await doctor.step(f"{team}: GitHub issue {where}", comments.list)
     if listed is None:
         return
