@@ -24,6 +24,7 @@ from sprintsync.compose.summary import (
     render_preview,
     report_outcome,
 )
+from sprintsync.compose.velocity import fetch_velocity_history
 from sprintsync.compose.wiring import Wiring
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -40,6 +41,7 @@ from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
 from sprintsync.report.sections import SectionOptions
+from sprintsync.report.sections.options import VELOCITY
 from sprintsync.sinks.github import report_to_actions
 from sprintsync.sinks.github.actions import on_github_actions
 from sprintsync.state import RunLock
@@ -202,6 +204,12 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
     timezone = wiring.loaded.timezone_of(team)
     cutoff, as_of = cutoff_for(now=wiring.now, as_of=options.as_of, timezone=timezone)
     templates = wiring.loaded.settings.templates
+    sections = section_options(wiring.loaded.settings.report)
+    velocity = None
+    if sections.wants(VELOCITY):
+        velocity = await fetch_velocity_history(
+            team, wiring, count=sections.velocity_sprints, timezone=timezone
+        )
     return TeamJob(
         team=team.name,
         source=await open_source(team, wiring, timezone=timezone),
@@ -217,14 +225,17 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
         jira_server_id=next(
             (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
         ),
-        sections=section_options(wiring.loaded.settings.report),
+        sections=sections,
+        velocity=velocity,
     )
 
 
 def section_options(report: ReportConfig) -> SectionOptions:
     """The `report:` settings as the view's plain section options."""
     return SectionOptions(
-        sections=frozenset(report.sections), stuck_after_days=report.stuck_after_days
+        sections=frozenset(report.sections),
+        stuck_after_days=report.stuck_after_days,
+        velocity_sprints=report.velocity_sprints,
     )
 
 

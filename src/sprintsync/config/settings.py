@@ -149,7 +149,7 @@ class StateConfig(StrictModel):
     path: str | None = None
 
 
-ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality"]
+ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality", "velocity"]
 
 
 class ReportConfig(StrictModel):
@@ -157,6 +157,7 @@ class ReportConfig(StrictModel):
 
     sections: tuple[ReportSection, ...] = ()
     stuck_after_days: Annotated[int, Field(ge=0, le=100)] = 3
+    velocity_sprints: Annotated[int, Field(ge=1, le=50)] = 6  # closed sprints in `velocity`
 
 
 class Settings(BaseSettings):
