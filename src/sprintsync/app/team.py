@@ -17,6 +17,7 @@ from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
 from sprintsync.report.sections import SectionOptions, VelocityHistory
+from sprintsync.report.sections.blockers import count_open_blockers
 from sprintsync.report.storage import render_storage
 from sprintsync.report.svg import render_svg
 from sprintsync.report.view import ReportView, build_report_view
@@ -64,6 +65,7 @@ class TeamOutcome:
     totals: Totals
     report: RenderedReport
     published: tuple[PublishResult, ...]
+    blockers: int = 0  # open issues flagged or blocked at the cut-off (the multi-team index)
 
 
 async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
@@ -111,6 +113,7 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         totals=ledger.totals,
         report=report,
         published=published,
+        blockers=count_open_blockers(ledger, data),
     )
 
 

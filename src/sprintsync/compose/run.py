@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ import structlog
 
 from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.compose.adapters import open_sinks, open_source
+from sprintsync.compose.index import index_row, publish_index
 from sprintsync.compose.summary import (
     Destination,
     TeamResult,
@@ -40,6 +41,7 @@ from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
+from sprintsync.report.index import IndexRow
 from sprintsync.report.sections import SectionOptions
 from sprintsync.report.sections.options import VELOCITY
 from sprintsync.sinks.github import report_to_actions
@@ -113,6 +115,9 @@ async def run_teams(
     budget = RunBudget(policy=policy)
     gate = asyncio.Semaphore(loaded.settings.concurrent_teams)
     worst = EXIT_OK
+    index = loaded.settings.index
+    index_path = loaded.resolve(index.path) if index else None
+    rows: list[IndexRow] = []
     async with AsyncExitStack() as stack:
         wiring = Wiring(
             loaded=loaded,
@@ -147,6 +152,7 @@ async def run_teams(
         results: list[TeamResult] = []
         for team, task in zip(teams, tasks, strict=True):
             result = task.result()
+            rows.append(index_row(team.name, result.outcome, index=index_path or Path()))
             if isinstance(result.outcome, SprintsyncError):
                 if len(teams) == 1:
                     raise result.outcome
@@ -159,6 +165,9 @@ async def run_teams(
                 continue
             results.append(TeamResult(team=team.name, published=result.outcome.published))
             _report(result, team, options=options, stdout=stdout)
+    if index_path is not None and not options.dry_run:  # a dry run writes nothing
+        as_of = options.as_of or now.astimezone(ZoneInfo(loaded.settings.timezone)).date()
+        publish_index(index_path, rows, as_of=as_of)
     report_outcome(results, dry_run=options.dry_run)
     return worst
 

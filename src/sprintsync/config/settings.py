@@ -160,6 +160,12 @@ class ReportConfig(StrictModel):
     velocity_sprints: Annotated[int, Field(ge=1, le=50)] = 6  # closed sprints in `velocity`
 
 
+class IndexConfig(StrictModel):
+    """`index:` a Markdown file with one row per team (docs/configure-a-team.md)."""
+
+    path: Annotated[str, Field(min_length=4, pattern=r"(?i)\.md$")]
+
+
 class Settings(BaseSettings):
     """The whole config file; environment variables `SPRINTSYNC_<KEY>` override top-level keys."""
 
@@ -173,6 +179,7 @@ class Settings(BaseSettings):
     http: HttpConfig = HttpConfig()
     state: StateConfig = StateConfig()
     report: ReportConfig = ReportConfig()
+    index: IndexConfig | None = None
     teams: Annotated[tuple[TeamConfig, ...], Field(min_length=1)]
 
     @classmethod
