@@ -126,7 +126,8 @@ async def run_teams(
             now=now,
             stack=stack,
             redactor=redactor,
-            jira_cache=loaded.state_path().parent / "cache",
+            # a dry run stores nothing: no Jira sprint cache read or written
+            jira_cache=None if options.dry_run else loaded.state_path().parent / "cache",
             full=options.full,
             dry_run=options.dry_run,
         )
