@@ -57,7 +57,8 @@ def test_a_top_level_typo_without_a_close_key_lists_the_keys(tmp_path):
     path = write(tmp_path, MINIMAL + "zzz: 1\n")
     assert error_of(path) == (
         f"{path}: zzz: unknown key "
-        "(keys allowed here: concurrent_teams, http, report, state, teams, templates, timezone)"
+        "(keys allowed here: concurrent_teams, http, index, report, state, teams, templates, "
+        "timezone)"
     )
 
 

@@ -92,7 +92,14 @@ def test_json_sections_validate_and_carry_the_keys():
     data = json.loads(render_json(busy_view()))
     VALIDATOR.validate(data)
     sections = data["sections"]
-    assert list(sections) == ["changes", "forecast", "blockers", "stuck", "data_quality"]
+    assert list(sections) == [
+        "changes",
+        "forecast",
+        "blockers",
+        "stuck",
+        "data_quality",
+        "velocity",
+    ]
     assert sections["forecast"]["history"][1] == {
         "date": "2025-01-27",
         "points": 8,

@@ -16,7 +16,8 @@ from sprintsync.ledger import build_ledger
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
 from sprintsync.report.markdown import render_markdown
-from sprintsync.report.sections import SectionOptions
+from sprintsync.report.sections import SectionOptions, VelocityHistory
+from sprintsync.report.sections.blockers import count_open_blockers
 from sprintsync.report.storage import render_storage
 from sprintsync.report.svg import render_svg
 from sprintsync.report.view import ReportView, build_report_view
@@ -51,6 +52,7 @@ class TeamJob:
     sections: SectionOptions = field(
         default_factory=SectionOptions
     )  # the optional sections (report.sections)
+    velocity: VelocityHistory | None = None  # the board's closed sprints (section `velocity`)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +65,7 @@ class TeamOutcome:
     totals: Totals
     report: RenderedReport
     published: tuple[PublishResult, ...]
+    blockers: int = 0  # open issues flagged or blocked at the cut-off (the multi-team index)
 
 
 async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
@@ -99,6 +102,7 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         as_of=job.as_of,
         working_days=working_days,
         sections=job.sections,
+        velocity=job.velocity,
     )
     report = render_report(job, view, dry_run=dry_run)
     published = () if dry_run else tuple([await sink.publish(report) for sink in job.sinks])
@@ -109,6 +113,7 @@ async def run_team(job: TeamJob, *, dry_run: bool = False) -> TeamOutcome:
         totals=ledger.totals,
         report=report,
         published=published,
+        blockers=count_open_blockers(ledger, data),
     )
 
 

@@ -85,14 +85,17 @@ async def open_source(
     return wiring.sources[key]
 
 
-async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
-    """The Jira source of a team: Cloud or Data Center as the site says (or the config)."""
+async def jira_source(source: JiraSourceConfig, wiring: Wiring, *, cache: bool = True) -> Source:
+    """The Jira source of a team: Cloud or Data Center as the site says (or the config).
+
+    `cache=False`: no per-sprint cache (a closed sprint of the velocity history, cached apart).
+    """
     client = await jira_client(source, wiring)
     cloud = await resolve_jira_deployment(source, wiring) == "cloud"
     kind = JiraCloudSource if cloud else JiraDataCenterSource
-    cache = None
-    if wiring.jira_cache is not None:
-        cache = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
+    options = None
+    if cache and wiring.jira_cache is not None:
+        options = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
     return kind(
         client,
         board=source.board,
@@ -100,7 +103,7 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
         done_statuses=source.done_statuses,
         estimation_field=source.estimation_field,
         base_url_for_links=source.url.rstrip("/"),
-        cache=cache,
+        cache=options,
     )
 
 

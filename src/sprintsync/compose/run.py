@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ import structlog
 
 from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.compose.adapters import github_comment_target, open_sinks, open_source
+from sprintsync.compose.index import index_row, publish_index
 from sprintsync.compose.summary import (
     Destination,
     TeamResult,
@@ -24,6 +25,7 @@ from sprintsync.compose.summary import (
     render_preview,
     report_outcome,
 )
+from sprintsync.compose.velocity import fetch_velocity_history
 from sprintsync.compose.wiring import Wiring
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -39,7 +41,9 @@ from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
+from sprintsync.report.index import IndexRow
 from sprintsync.report.sections import SectionOptions
+from sprintsync.report.sections.options import VELOCITY
 from sprintsync.sinks.github import report_to_actions
 from sprintsync.sinks.github.actions import on_github_actions
 from sprintsync.state import RunLock
@@ -111,6 +115,9 @@ async def run_teams(
     budget = RunBudget(policy=policy)
     gate = asyncio.Semaphore(loaded.settings.concurrent_teams)
     worst = EXIT_OK
+    index = loaded.settings.index
+    index_path = loaded.resolve(index.path) if index else None
+    rows: list[IndexRow] = []
     async with AsyncExitStack() as stack:
         wiring = Wiring(
             loaded=loaded,
@@ -146,6 +153,7 @@ async def run_teams(
         results: list[TeamResult] = []
         for team, task in zip(teams, tasks, strict=True):
             result = task.result()
+            rows.append(index_row(team.name, result.outcome, index=index_path or Path()))
             if isinstance(result.outcome, SprintsyncError):
                 if len(teams) == 1:
                     raise result.outcome
@@ -158,6 +166,9 @@ async def run_teams(
                 continue
             results.append(TeamResult(team=team.name, published=result.outcome.published))
             _report(result, team, loaded, options=options, stdout=stdout)
+    if index_path is not None and not options.dry_run:  # a dry run writes nothing
+        as_of = options.as_of or now.astimezone(ZoneInfo(loaded.settings.timezone)).date()
+        publish_index(index_path, rows, as_of=as_of)
     report_outcome(results, dry_run=options.dry_run)
     return worst
 
@@ -211,6 +222,12 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
     timezone = wiring.loaded.timezone_of(team)
     cutoff, as_of = cutoff_for(now=wiring.now, as_of=options.as_of, timezone=timezone)
     templates = wiring.loaded.settings.templates
+    sections = section_options(wiring.loaded.settings.report)
+    velocity = None
+    if sections.wants(VELOCITY):
+        velocity = await fetch_velocity_history(
+            team, wiring, count=sections.velocity_sprints, timezone=timezone
+        )
     return TeamJob(
         team=team.name,
         source=await open_source(team, wiring, timezone=timezone),
@@ -226,14 +243,17 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
         jira_server_id=next(
             (s.jira_server_id for s in team.publish if isinstance(s, ConfluenceSinkConfig)), None
         ),
-        sections=section_options(wiring.loaded.settings.report),
+        sections=sections,
+        velocity=velocity,
     )
 
 
 def section_options(report: ReportConfig) -> SectionOptions:
     """The `report:` settings as the view's plain section options."""
     return SectionOptions(
-        sections=frozenset(report.sections), stuck_after_days=report.stuck_after_days
+        sections=frozenset(report.sections),
+        stuck_after_days=report.stuck_after_days,
+        velocity_sprints=report.velocity_sprints,
     )
 
 

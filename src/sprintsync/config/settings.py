@@ -159,7 +159,7 @@ class StateConfig(StrictModel):
     path: str | None = None
 
 
-ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality"]
+ReportSection = Literal["forecast", "blockers", "stuck", "changes", "data_quality", "velocity"]
 
 
 class ReportConfig(StrictModel):
@@ -167,6 +167,13 @@ class ReportConfig(StrictModel):
 
     sections: tuple[ReportSection, ...] = ()
     stuck_after_days: Annotated[int, Field(ge=0, le=100)] = 3
+    velocity_sprints: Annotated[int, Field(ge=1, le=50)] = 6  # closed sprints in `velocity`
+
+
+class IndexConfig(StrictModel):
+    """`index:` a Markdown file with one row per team (docs/configure-a-team.md)."""
+
+    path: Annotated[str, Field(min_length=4, pattern=r"(?i)\.md$")]
 
 
 class Settings(BaseSettings):
@@ -182,6 +189,7 @@ class Settings(BaseSettings):
     http: HttpConfig = HttpConfig()
     state: StateConfig = StateConfig()
     report: ReportConfig = ReportConfig()
+    index: IndexConfig | None = None
     teams: Annotated[tuple[TeamConfig, ...], Field(min_length=1)]
 
     @classmethod

@@ -62,7 +62,7 @@ from sprintsync.report.model import (
     SprintView,
     VelocityView,
 )
-from sprintsync.report.sections import SectionOptions, build_sections
+from sprintsync.report.sections import SectionOptions, VelocityHistory, build_sections
 from sprintsync.report.text import (
     duration_text,
     format_one_decimal,
@@ -105,6 +105,7 @@ def build_report_view(
     as_of: date,
     working_days: tuple[int, ...],
     sections: SectionOptions | None = None,
+    velocity: VelocityHistory | None = None,
 ) -> ReportView:
     """Turn the ledger, the source data and the plan into the values the templates show."""
     context = DayContext.build(
@@ -140,7 +141,12 @@ def build_report_view(
         excluded_subtasks=ledger.excluded_subtasks,
         notices=notices,
         sections=build_sections(
-            context, data=data, plan=plan, options=sections or SectionOptions(), past_end=past_end
+            context,
+            data=data,
+            plan=plan,
+            options=sections or SectionOptions(),
+            past_end=past_end,
+            velocity=velocity,
         ),
     )
 

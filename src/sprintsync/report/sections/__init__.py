@@ -1,4 +1,4 @@
-"""The optional report sections (`report.sections`): forecast, blockers, stuck, changes, quality."""
+"""The optional report sections (`report.sections`): forecast, blockers, stuck, changes, ...."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sprintsync.report.context import DayContext
 from sprintsync.report.sections.blockers import build_blockers
 from sprintsync.report.sections.changes import build_changes
 from sprintsync.report.sections.forecast import build_forecast
-from sprintsync.report.sections.model import SectionsView
+from sprintsync.report.sections.model import SectionsView, VelocityHistory
 from sprintsync.report.sections.options import (
     BLOCKERS,
     CHANGES,
@@ -15,12 +15,20 @@ from sprintsync.report.sections.options import (
     FORECAST,
     SECTION_NAMES,
     STUCK,
+    VELOCITY,
     SectionOptions,
 )
 from sprintsync.report.sections.quality import build_quality
 from sprintsync.report.sections.stuck import build_stuck
+from sprintsync.report.sections.velocity import build_velocity
 
-__all__ = ["SECTION_NAMES", "SectionOptions", "SectionsView", "build_sections"]
+__all__ = [
+    "SECTION_NAMES",
+    "SectionOptions",
+    "SectionsView",
+    "VelocityHistory",
+    "build_sections",
+]
 
 
 def build_sections(
@@ -30,6 +38,7 @@ def build_sections(
     plan: Plan | None,
     options: SectionOptions,
     past_end: int,
+    velocity: VelocityHistory | None = None,
 ) -> SectionsView | None:
     """The sections `options` turns on; None when it turns none on (the sample's shape)."""
     if not options.sections:
@@ -56,5 +65,8 @@ def build_sections(
         changes=build_changes(context) if options.wants(CHANGES) else None,
         data_quality=build_quality(context, data=data, plan=plan, past_end=past_end)
         if options.wants(DATA_QUALITY)
+        else None,
+        velocity=build_velocity(velocity, current_committed=ledger.totals.committed)
+        if options.wants(VELOCITY)
         else None,
     )

@@ -13,11 +13,24 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sprintsync.domain import Outcome, TrackedIssue
+from sprintsync.domain import Ledger, Outcome, SprintData, TrackedIssue
 from sprintsync.report.context import DayContext
 from sprintsync.report.sections.calendar import age_in_working_days
 from sprintsync.report.sections.model import BlockerAgeView
 from sprintsync.report.text import long_date
+
+
+def count_open_blockers(ledger: Ledger, data: SprintData) -> int:
+    """How many open issues are flagged or blocked at the cut-off (the index's blockers)."""
+    tracked = {issue.key: issue for issue in data.issues}
+    count = 0
+    for line in ledger.issues:
+        issue = tracked.get(line.key)
+        if issue is None or line.outcome is not Outcome.NOT_COMPLETED:
+            continue
+        if issue.flagged.value_at(ledger.cutoff) or issue.blocked_by:
+            count += 1
+    return count
 
 
 def build_blockers(context: DayContext) -> tuple[BlockerAgeView, ...]:

@@ -108,3 +108,39 @@ class SectionsView:
     stuck_after_days: int = 3
     changes: ChangesView | None = None
     data_quality: tuple[QualityCheck, ...] | None = None
+    velocity: VelocityView | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VelocityHistory:
+    """The board's closed sprints as the composition root fetched them (plain values)."""
+
+    sprints: tuple[tuple[str, float, float], ...] = ()  # (name, committed, completed), newest first
+    wanted: int = 6  # how many closed sprints were asked for (`report.velocity_sprints`)
+    notices: tuple[str, ...] = ()  # e.g. where Jira's Velocity chart disagrees with our ledger
+    unavailable: str | None = None  # why there is no history (GitHub Projects, an error)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VelocitySprintView:
+    """One closed sprint of the velocity history."""
+
+    name: str
+    committed: float
+    completed: float
+    predictability: float | None  # 100 x completed / committed, one decimal; None: committed 0
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class VelocityView:
+    """Committed vs completed over the last closed sprints, and today's commitment against it."""
+
+    sprints: tuple[VelocitySprintView, ...]
+    wanted: int
+    average_committed: float | None
+    average_completed: float | None
+    predictability: float | None  # 100 x sum completed / sum committed; None: nothing committed
+    current_committed: float
+    lines: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()

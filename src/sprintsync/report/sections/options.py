@@ -9,7 +9,8 @@ BLOCKERS = "blockers"
 STUCK = "stuck"
 CHANGES = "changes"
 DATA_QUALITY = "data_quality"
-SECTION_NAMES = (FORECAST, BLOCKERS, STUCK, CHANGES, DATA_QUALITY)
+VELOCITY = "velocity"
+SECTION_NAMES = (FORECAST, BLOCKERS, STUCK, CHANGES, DATA_QUALITY, VELOCITY)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,6 +20,7 @@ class SectionOptions:
     sections: frozenset[str] = frozenset()
     stuck_after_days: int = 3  # working days in progress (or without an update) before "stuck"
     forecast_runs: int = 10_000
+    velocity_sprints: int = 6  # closed sprints in the velocity history
 
     def wants(self, name: str) -> bool:
         """Whether the section `name` is on."""

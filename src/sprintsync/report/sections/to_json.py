@@ -12,6 +12,7 @@ from sprintsync.report.sections.model import (
     QualityCheck,
     SectionsView,
     StuckView,
+    VelocityView,
 )
 
 
@@ -41,7 +42,30 @@ def sections_json(view: SectionsView) -> dict[str, Any]:
         }
     if view.data_quality is not None:
         found["data_quality"] = [_check(c) for c in view.data_quality]
+    if view.velocity is not None:
+        found["velocity"] = _velocity(view.velocity)
     return found
+
+
+def _velocity(view: VelocityView) -> dict[str, Any]:
+    return {
+        "sprints": [
+            {
+                "name": s.name,
+                "committed": _number(s.committed),
+                "completed": _number(s.completed),
+                "predictability": _number(s.predictability),
+            }
+            for s in view.sprints
+        ],
+        "wanted": view.wanted,
+        "average_committed": _number(view.average_committed),
+        "average_completed": _number(view.average_completed),
+        "predictability": _number(view.predictability),
+        "current_committed": _number(view.current_committed),
+        "lines": list(view.lines),
+        "notices": list(view.notices),
+    }
 
 
 def _forecast(view: ForecastView) -> dict[str, Any]:
