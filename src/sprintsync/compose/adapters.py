@@ -87,7 +87,7 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring) -> Source:
     cloud = await resolve_jira_deployment(source, wiring) == "cloud"
     kind = JiraCloudSource if cloud else JiraDataCenterSource
     cache = None
-    if wiring.jira_cache is not None:
+    if wiring.jira_cache is not None and not wiring.dry_run:  # a dry run stores nothing
         cache = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
     return kind(
         client,
