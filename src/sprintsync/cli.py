@@ -9,26 +9,18 @@ import sys
 import traceback
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sprintsync import __version__
-from sprintsync.compose import AuditOptions, RunOptions, run_audit, run_teams
-from sprintsync.compose.doctor import run_doctor
-from sprintsync.config import LoadedConfig, Secrets, TeamConfig, load_secrets, load_settings
-from sprintsync.config.plan import load_plan
-from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
-from sprintsync.logs import Redactor, configure_logging
-from sprintsync.preflight import (
-    check_config_offline,
-    check_credentials,
-    check_plan_can_match,
-    check_teams_offline,
-    refuse_future_as_of,
-)
 from sprintsync.scaffold import COMMANDS as SETUP_COMMANDS
 from sprintsync.scaffold import add_commands as add_setup_commands
 from sprintsync.scaffold import run_command as run_setup_command
+
+if TYPE_CHECKING:  # loaded after argv is parsed: `--version` and `--help` need none of them
+    from sprintsync.config import LoadedConfig, Secrets, TeamConfig
+    from sprintsync.domain import Plan
+    from sprintsync.logs import Redactor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # --help (0) or a usage error, already printed (2)
         return EXIT_OK if not exit_.code else EXIT_CONFIG
+    from sprintsync.config import load_secrets  # noqa: PLC0415 - see TYPE_CHECKING above
+    from sprintsync.logs import Redactor, configure_logging  # noqa: PLC0415 - likewise
+
     secrets = load_secrets()
     redactor = Redactor(secrets.values())  # compose adds each credential a client sends
     verbose = bool(getattr(args, "verbose", False))
@@ -177,6 +172,13 @@ def _check_offline(
     credentials: bool,
 ) -> None:
     """What is knowable without a request: URLs, names, plans, and (for `check`) credentials."""
+    from sprintsync.preflight import (  # noqa: PLC0415 - see TYPE_CHECKING above
+        check_config_offline,
+        check_credentials,
+        check_plan_can_match,
+        check_teams_offline,
+    )
+
     check_teams_offline(loaded, teams)
     check_config_offline(loaded, teams)
     for team in teams:
@@ -196,6 +198,11 @@ def _dispatch(  # noqa: PLR0911 - one return per command
         return EXIT_OK
     if args.command in SETUP_COMMANDS:  # --- setup block: init, schema (sprintsync.scaffold) ---
         return run_setup_command(args, stdout=stdout, stderr=sys.stderr, secrets=secrets)
+    # loaded after argv is parsed (see TYPE_CHECKING above), hence each PLC0415
+    from sprintsync.config import load_settings  # noqa: PLC0415
+    from sprintsync.config.plan import load_plan  # noqa: PLC0415
+    from sprintsync.preflight import check_credentials, refuse_future_as_of  # noqa: PLC0415
+
     loaded = load_settings(args.config)
     if args.command == "teams":
         print(json.dumps([team.name for team in loaded.settings.teams]), file=stdout)
@@ -216,9 +223,13 @@ def _dispatch(  # noqa: PLR0911 - one return per command
             check_credentials(team, secrets, config_path=loaded.path, teams=loaded.settings.teams)
     now = args.now or datetime.now(UTC)
     if args.command == "audit":
+        from sprintsync.compose.audit import AuditOptions, run_audit  # noqa: PLC0415 - audit only
+
         audit = AuditOptions(sprint=args.sprint, last=args.last, as_json=args.json)
         return asyncio.run(run_audit(audit, loaded, teams, secrets=secrets, now=now, stdout=stdout))
     refuse_future_as_of(args.as_of, now=now, loaded=loaded, teams=teams)
+    from sprintsync.compose.run import RunOptions, run_teams  # noqa: PLC0415 - see above
+
     options = RunOptions(
         dry_run=args.dry_run,
         as_of=args.as_of,
@@ -243,6 +254,9 @@ def _doctor(
     redactor: Redactor,
 ) -> int:
     """`check`'s offline checks as the first line (a failure stops there), then online."""
+    from sprintsync.compose.doctor import run_doctor  # noqa: PLC0415 - only doctor needs it
+    from sprintsync.config.plan import load_plan  # noqa: PLC0415 - see TYPE_CHECKING above
+
     try:
         plans = {team.name: load_plan(loaded.resolve(team.plan)) for team in teams if team.plan}
         _check_offline(loaded, teams, plans, secrets=secrets, credentials=True)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -15,11 +16,8 @@ from sprintsync.errors import ConfigError
 from sprintsync.ledger import build_ledger
 from sprintsync.reconcile import reconcile
 from sprintsync.report.json_report import render_json
-from sprintsync.report.markdown import render_markdown
 from sprintsync.report.sections import SectionOptions, VelocityHistory
 from sprintsync.report.sections.blockers import count_open_blockers
-from sprintsync.report.storage import render_storage
-from sprintsync.report.svg import render_svg
 from sprintsync.report.view import ReportView, build_report_view
 
 log = structlog.get_logger("sprintsync.app")
@@ -125,19 +123,35 @@ def render_report(job: TeamJob, view: ReportView, *, dry_run: bool = False) -> R
         sprint_id=view.sprint.id,
         sprint_name=view.sprint.name,
         as_of=job.as_of,
-        markdown=render_markdown(view, template_dir=templates)
-        if job.needs_markdown or dry_run
-        else "",
-        github_markdown=render_markdown(view, template_dir=templates, flavor="github")
-        if job.needs_github_markdown
-        else "",
+        markdown=_markdown(view, templates, "plain") if job.needs_markdown or dry_run else "",
+        github_markdown=_markdown(view, templates, "github") if job.needs_github_markdown else "",
         json_text=render_json(view) if job.needs_json else "",
-        storage=render_storage(view, jira_server_id=job.jira_server_id, template_dir=templates)
-        if job.needs_storage
-        else "",
-        svg=render_svg(view) if job.needs_svg else "",
+        storage=_storage(view, job.jira_server_id, templates) if job.needs_storage else "",
+        svg=_svg(view) if job.needs_svg else "",
         totals=view.totals,
     )
+
+
+# The Jinja2 renderers load only when their format is rendered: a run that publishes the
+# status JSON alone imports no Jinja2 (issue 11, startup), hence each PLC0415 below.
+
+
+def _markdown(view: ReportView, templates: Path | None, flavor: Literal["plain", "github"]) -> str:
+    from sprintsync.report.markdown import render_markdown  # noqa: PLC0415
+
+    return render_markdown(view, template_dir=templates, flavor=flavor)
+
+
+def _storage(view: ReportView, server_id: str | None, templates: Path | None) -> str:
+    from sprintsync.report.storage import render_storage  # noqa: PLC0415
+
+    return render_storage(view, jira_server_id=server_id, template_dir=templates)
+
+
+def _svg(view: ReportView) -> str:
+    from sprintsync.report.svg import render_svg  # noqa: PLC0415
+
+    return render_svg(view)
 
 
 def check_plan_matches(plan: Plan, *, plan_path: Path, sprint_id: str, sprint_name: str) -> None:

@@ -94,7 +94,7 @@ async def jira_source(source: JiraSourceConfig, wiring: Wiring, *, cache: bool =
     cloud = await resolve_jira_deployment(source, wiring) == "cloud"
     kind = JiraCloudSource if cloud else JiraDataCenterSource
     options = None
-    if cache and wiring.jira_cache is not None:
+    if cache and wiring.jira_cache is not None and not wiring.dry_run:  # a dry run stores nothing
         options = CacheOptions(folder=wiring.jira_cache, now=wiring.now, full=wiring.full)
     return kind(
         client,

@@ -15,7 +15,7 @@ JSON: TypeAlias = Any
 JSONObject: TypeAlias = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per issue (x4 timelines): no __dict__
 class Timeline(Generic[T]):
     """A value over time: `initial` before the first change, then each `(moment, value)` change.
 
@@ -71,7 +71,7 @@ class Sprint:
     board_url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per issue (x4 timelines): no __dict__
 class TrackedIssue:
     """One issue's identity and history as a source reconstructed it.
 
@@ -118,7 +118,7 @@ class Outcome(enum.Enum):
     NOT_COMPLETED = "not_completed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per issue (x4 timelines): no __dict__
 class IssueLedger:
     """The ledger's verdict on one issue (SEMANTICS §3)."""
 

@@ -10,13 +10,14 @@ import sys
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sprintsync.config import LoadedConfig, Secrets, config_json_schema, load_settings
 from sprintsync.errors import EXIT_OK, ConfigError, SprintsyncError
 from sprintsync.scaffold.answers import Answers, Ask, add_init_arguments, gather
 from sprintsync.scaffold.render import SprintFacts, render_config, render_plan
-from sprintsync.scaffold.sprint import fetch_sprint_facts, has_source_credentials
+
+if TYPE_CHECKING:  # the settings and the sources load only for init/schema (cli builds the parser)
+    from sprintsync.config import LoadedConfig, Secrets
 
 COMMANDS = frozenset({"init", "schema"})
 SCHEMA_FILE = "config.schema.json"  # package data: sprintsync/config.schema.json
@@ -59,6 +60,8 @@ def run_command(
 
 def schema_text() -> str:
     """The config schema as the shipped file holds it."""
+    from sprintsync.config import config_json_schema  # noqa: PLC0415 - see TYPE_CHECKING above
+
     return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -71,6 +74,8 @@ def write_starter_files(
     answers: Answers, *, secrets: Secrets, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Write the config, then the plan (from the tracker given credentials); never overwrite."""
+    from sprintsync.config import load_settings  # noqa: PLC0415 - see TYPE_CHECKING above
+
     for path in (answers.out, answers.plan_out):
         if path.exists():
             raise ConfigError(
@@ -97,6 +102,11 @@ def write_starter_files(
 def _read_sprint(
     loaded: LoadedConfig, *, secrets: Secrets, now: datetime | None
 ) -> tuple[SprintFacts | None, str]:
+    from sprintsync.scaffold.sprint import (  # noqa: PLC0415 - see TYPE_CHECKING above
+        fetch_sprint_facts,
+        has_source_credentials,
+    )
+
     team = loaded.settings.teams[0]
     if not has_source_credentials(loaded, team, secrets):
         return None, ""
