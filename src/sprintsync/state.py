@@ -274,9 +274,9 @@ class DryRunSnapshotStore(SnapshotStore):
     def save_snapshot(
         self,
         *,
+        taken_at: datetime,
         project: str,
         iteration: str,
-        taken_at: datetime,
         items: Iterable[SnapshotItem],
     ) -> bool:
         """Keep the snapshot for this run only; False when one at `taken_at` exists."""

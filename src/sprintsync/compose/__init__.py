@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sprintsync.compose.adapters import open_sinks, open_source
 from sprintsync.compose.run import RunOptions, build_job, cutoff_for, formats_needed, run_teams
-from sprintsync.compose.wiring import Wiring, jira_client
+from sprintsync.compose.wiring import Wiring, jira_client, opened_wiring
 
 if TYPE_CHECKING:
     from sprintsync.compose.audit import AuditOptions, run_audit
@@ -36,6 +36,7 @@ __all__ = [
     "jira_client",
     "open_sinks",
     "open_source",
+    "opened_wiring",
     "run_audit",
     "run_teams",
 ]

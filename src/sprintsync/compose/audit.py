@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
@@ -14,7 +13,7 @@ import structlog
 from sprintsync.app.audit import AuditJob, AuditOutcome, run_audit_job
 from sprintsync.audit import AUDIT_JSON_VERSION
 from sprintsync.compose.adapters import open_source
-from sprintsync.compose.wiring import Wiring, jira_client
+from sprintsync.compose.wiring import Wiring, jira_client, opened_wiring
 from sprintsync.config import (
     JiraSourceConfig,
     LoadedConfig,
@@ -22,7 +21,6 @@ from sprintsync.config import (
     TeamConfig,
 )
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, ConfigError
-from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.sources.jira.api import JiraApi
 from sprintsync.sources.jira.greenhopper import GreenhopperReports
 from sprintsync.sources.jira.parse import parse_time
@@ -55,17 +53,8 @@ async def run_audit(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Audit each team's sprint(s); exit 0 agree, 4 differ, 3 report unavailable, 2 GitHub."""
-    policy = RetryPolicy(**loaded.settings.http.model_dump(exclude={"allow_insecure_http"}))
     outcomes: list[AuditOutcome] = []
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(
-            loaded=loaded,
-            secrets=secrets,
-            budget=RunBudget(policy=policy),
-            now=now,
-            stack=stack,
-            transport=transport,
-        )
+    async with opened_wiring(loaded, secrets=secrets, now=now, transport=transport) as wiring:
         for team in teams:
             outcomes += await _audit_team(team, wiring, options=options)
     worst = max((o.exit_code for o in outcomes), default=EXIT_OK)

@@ -5,25 +5,27 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import httpx
 
 from sprintsync.compose.adapters import confluence_sink, github_comment_target, github_source
-from sprintsync.compose.wiring import Wiring, github_client, jira_client, resolve_jira_deployment
+from sprintsync.compose.wiring import (
+    Wiring,
+    github_client,
+    jira_client,
+    opened_wiring,
+)
+from sprintsync.compose.wiring import resolve_jira_deployment as detected_deployment
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
     GitHubCommentSinkConfig,
     GitHubSourceConfig,
     JiraSourceConfig,
-    LoadedConfig,
-    Secrets,
-    TeamConfig,
 )
 from sprintsync.domain import JSONObject
 from sprintsync.errors import (
@@ -34,7 +36,6 @@ from sprintsync.errors import (
     UpstreamError,
     exit_code_for,
 )
-from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
 from sprintsync.sinks.confluence.api import PageApi
 from sprintsync.sinks.confluence.cloud import CloudPageApi
@@ -43,6 +44,9 @@ from sprintsync.sinks.github.writes import CommentApi
 from sprintsync.sources.github.wire import select_iteration
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.parse import select_sprint, to_board_config, to_field_ids
+
+if TYPE_CHECKING:  # annotations only
+    from sprintsync.config import LoadedConfig, Secrets, TeamConfig
 
 _T = TypeVar("_T")
 OK, FAILED = "✓", "✗"
@@ -113,26 +117,17 @@ async def run_doctor(
     loaded: LoadedConfig,
     teams: list[TeamConfig],
     *,
-    secrets: Secrets,
     now: datetime,
+    secrets: Secrets,
     stdout: TextIO,
     redactor: Redactor,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Check every team online, read only; print one line per check; the worst exit code."""
-    policy = RetryPolicy(**loaded.settings.http.model_dump(exclude={"allow_insecure_http"}))
     doctor = Doctor()
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(
-            loaded=loaded,
-            secrets=secrets,
-            budget=RunBudget(policy=policy),
-            now=now,
-            stack=stack,
-            transport=transport,
-            redactor=redactor,
-            dry_run=True,
-        )
+    async with opened_wiring(
+        loaded, secrets=secrets, now=now, transport=transport, redactor=redactor, dry_run=True
+    ) as wiring:
         for team in teams:
             await _check_team(team, wiring, doctor)
     doctor.checks.append(check_folder_writable(loaded.state_path().parent, what="state folder"))
@@ -169,7 +164,7 @@ async def check_jira(
     """Host, credentials (`myself`), board configuration, sprint and fields; the sprint name."""
     host = source.api_url or source.url
     deployment = await doctor.step(
-        f"{team}: Jira at {host}: deployment", lambda: resolve_jira_deployment(source, wiring)
+        f"{team}: Jira at {host}: deployment", lambda: detected_deployment(source, wiring)
     )
     if deployment is None:
         return None

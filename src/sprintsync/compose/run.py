@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -26,7 +25,7 @@ from sprintsync.compose.summary import (
     report_outcome,
 )
 from sprintsync.compose.velocity import fetch_velocity_history
-from sprintsync.compose.wiring import Wiring
+from sprintsync.compose.wiring import Wiring, opened_wiring, run_budget
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
@@ -39,7 +38,6 @@ from sprintsync.config import (
 )
 from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
-from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.logs import Redactor
 from sprintsync.report.index import IndexRow
 from sprintsync.report.sections import SectionOptions
@@ -110,27 +108,23 @@ async def run_teams(
     All teams share the run's budget and per-host limits; their outputs and summaries come
     in the config's order once all are done.
     """
-    http = loaded.settings.http
-    policy = RetryPolicy(**http.model_dump(exclude={"allow_insecure_http"}))
-    budget = RunBudget(policy=policy)
+    budget = run_budget(loaded)
     gate = asyncio.Semaphore(loaded.settings.concurrent_teams)
     worst = EXIT_OK
     index = loaded.settings.index
     index_path = loaded.resolve(index.path) if index else None
     rows: list[IndexRow] = []
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(
-            loaded=loaded,
-            secrets=secrets,
-            budget=budget,
-            now=now,
-            stack=stack,
-            redactor=redactor,
-            # a dry run writes nothing, so it neither reads nor rewrites the sprint caches
-            jira_cache=None if options.dry_run else loaded.state_path().parent / "cache",
-            full=options.full,
-            dry_run=options.dry_run,
-        )
+    async with opened_wiring(
+        loaded,
+        secrets=secrets,
+        now=now,
+        budget=budget,
+        redactor=redactor,
+        # a dry run writes nothing, so it neither reads nor rewrites the sprint caches
+        jira_cache=None if options.dry_run else loaded.state_path().parent / "cache",
+        full=options.full,
+        dry_run=options.dry_run,
+    ) as wiring:
 
         async def one(team: TeamConfig) -> _TeamResult:
             async with gate:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from sprintsync.config import (
 )
 from sprintsync.domain import Source
 from sprintsync.errors import ConfigError
-from sprintsync.http import RunBudget, build_client
+from sprintsync.http import RetryPolicy, RunBudget, build_client
 from sprintsync.logs import Redactor
 from sprintsync.preflight import (
     jira_deployment,
@@ -47,6 +48,42 @@ class Wiring:
     full: bool = False  # --full: the caches are not read, only written
     dry_run: bool = False  # read only: no snapshot stored, no lock taken
     jira_deployments: dict[str, str] = field(default_factory=dict)  # url -> detected, once
+
+
+def run_budget(loaded: LoadedConfig) -> RunBudget:
+    """The run's one time budget, retry policy and per-host limits, from the `http:` key."""
+    return RunBudget(
+        policy=RetryPolicy(**loaded.settings.http.model_dump(exclude={"allow_insecure_http"}))
+    )
+
+
+@asynccontextmanager
+async def opened_wiring(
+    loaded: LoadedConfig,
+    *,
+    secrets: Secrets,
+    now: datetime,
+    budget: RunBudget | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    redactor: Redactor | None = None,
+    jira_cache: Path | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+) -> AsyncIterator[Wiring]:
+    """A run's Wiring; every client opened through it is closed when the block ends."""
+    async with AsyncExitStack() as stack:
+        yield Wiring(
+            loaded=loaded,
+            secrets=secrets,
+            budget=budget or run_budget(loaded),
+            now=now,
+            stack=stack,
+            transport=transport,
+            redactor=redactor or Redactor(),
+            jira_cache=jira_cache,
+            full=full,
+            dry_run=dry_run,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from contextlib import AsyncExitStack
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sprintsync.app import log_summary, run_team
-from sprintsync.compose import RunOptions, Wiring, build_job
+from sprintsync.compose import RunOptions, build_job, opened_wiring
 from sprintsync.config import (
     FileSinkConfig,
     HttpConfig,
@@ -58,15 +57,9 @@ async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
     budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
     options = RunOptions(dry_run=False, as_of=None, plans={"demo": plan})
     started = time.monotonic()
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(
-            loaded=loaded,
-            secrets=secrets,
-            budget=budget,
-            now=now,
-            stack=stack,
-            transport=demo_transport(),
-        )
+    async with opened_wiring(
+        loaded, secrets=secrets, now=now, budget=budget, transport=demo_transport()
+    ) as wiring:
         job = await build_job(loaded.settings.teams[0], wiring, options=options)
         outcome = await run_team(job)
     log_summary(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
 from datetime import datetime
 
-from sprintsync.compose import Wiring, open_source
+from sprintsync.compose import open_source, opened_wiring
 from sprintsync.config import LoadedConfig, Secrets, TeamConfig
-from sprintsync.http import RetryPolicy, RunBudget
 from sprintsync.preflight import check_credentials
 from sprintsync.scaffold.render import SprintFacts
 
@@ -25,16 +23,8 @@ async def fetch_sprint_facts(
     loaded: LoadedConfig, team: TeamConfig, *, secrets: Secrets, now: datetime
 ) -> SprintFacts:
     """The sprint the team's config selects now, with its issues and estimates."""
-    policy = RetryPolicy(**loaded.settings.http.model_dump(exclude={"allow_insecure_http"}))
-    async with AsyncExitStack() as stack:
-        wiring = Wiring(
-            loaded=loaded,
-            secrets=secrets,
-            budget=RunBudget(policy=policy),
-            now=now,
-            stack=stack,
-            dry_run=True,  # read only: no snapshot is stored
-        )
+    # read only: no snapshot is stored
+    async with opened_wiring(loaded, secrets=secrets, now=now, dry_run=True) as wiring:
         timezone = loaded.timezone_of(team)
         source = await open_source(team, wiring, timezone=timezone)
         data = await source.fetch(cutoff=now)
