@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from fakes.jira import FakeBoard, FakeJira
+from fakes.jira_sample import BOARD, SPRINT_41, SPRINT_42, SPRINT_43
 from fakes.jira_world import (
     FLAGGED_FIELD,
     FakeIssue,
@@ -25,34 +26,13 @@ from fakes.jira_world import (
     issue,
     paragraph,
     points_item,
-    sprint,
     sprint_item,
     status,
     status_item,
 )
 
-BOARD = 7
 START = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # 8 days into the sprint
-SPRINT_41 = sprint(
-    41,
-    "ABC Sprint 41",
-    "closed",
-    board=BOARD,
-    start="2026-10-27T08:00:00.000Z",
-    end="2026-11-10T08:00:00.000Z",
-    complete="2026-11-10T09:12:44.123Z",
-)
-SPRINT_42 = sprint(
-    42,
-    "ABC Sprint 42",
-    "active",
-    board=BOARD,
-    start="2026-11-10T09:30:00.000Z",
-    end="2026-11-24T09:30:00.000Z",
-    goal="Ship checkout v2",
-)
-SPRINT_43 = sprint(43, "ABC Sprint 43", "future", board=BOARD)
 PACIFIC = timezone(timedelta(hours=-8))
 POINTS = (None, 1, 2, 3, 5, 8, 13)
 FLOW = ("To Do", "In Progress", "Done")
