@@ -125,6 +125,64 @@ def test_concurrent_threads_never_duplicate_or_corrupt(tmp_path):
     assert integrity(path) == "ok"
 
 
+class _BusyWhileAnotherCloses:
+    """A real connection whose first `PRAGMA journal_mode` answers SQLITE_BUSY `times` times.
+
+    That is what SQLite does, without calling the busy handler, while the last connection to a
+    WAL file checkpoints and removes the WAL as it closes.
+    """
+
+    def __init__(self, connection, times):
+        self._connection = connection
+        self.busy_left = times
+
+    def execute(self, statement, *parameters):
+        if statement.startswith("PRAGMA journal_mode") and self.busy_left:
+            self.busy_left -= 1
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise error
+        return self._connection.execute(statement, *parameters)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def __setattr__(self, name, value):
+        if name in {"_connection", "busy_left"}:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._connection, name, value)
+
+
+def test_a_busy_answer_while_another_connection_closes_is_waited_out(tmp_path, monkeypatch):
+    """SQLITE_BUSY from the journal-mode pragma is retried, not reported as a locked file."""
+    path = tmp_path / "state.db"
+    real_connect = sqlite3.connect
+    opened = []
+
+    def connect(*args, **kwargs):
+        opened.append(_BusyWhileAnotherCloses(real_connect(*args, **kwargs), times=3))
+        return opened[-1]
+
+    monkeypatch.setattr("sprintsync.state.sqlite3.connect", connect)
+    stored = SnapshotStore(path).save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0, items=[item()]
+    )
+    assert stored is True
+    assert [connection.busy_left for connection in opened] == [0]
+    monkeypatch.setattr("sprintsync.state.sqlite3.connect", real_connect)
+    snapshots = SnapshotStore(path).snapshots(project="acme/5", iteration="it7")
+    assert [len(snapshot.items) for snapshot in snapshots] == [1]
+
+
+def test_another_sqlite_error_from_the_pragma_is_reported_at_once(tmp_path):
+    """A file that is not a database is not retried: one clear error naming the file."""
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not a database, and it is long enough to have a header" * 4)
+    with pytest.raises(StateError, match=r"state\.db: file is not a database"):
+        SnapshotStore(path).save_snapshot(project="p", iteration="i", taken_at=T0, items=[])
+
+
 def test_concurrent_processes_never_duplicate_or_corrupt(tmp_path):
     """Four processes writing overlapping moments leave whole snapshots, once each."""
     path = tmp_path / "state.db"

@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,9 +126,7 @@ class SnapshotStore:
         connection.isolation_level = None  # explicit BEGIN IMMEDIATE ... COMMIT below
         connection.row_factory = sqlite3.Row
         try:
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA foreign_keys = ON")
+            _set_up(connection)
             if not self._ready:
                 self._migrate(connection)
             yield connection
@@ -202,6 +201,35 @@ class SnapshotStore:
             (snapshot_id,),
         ).fetchall()
         return tuple(_item_from_row(row) for row in rows)
+
+
+def _set_up(connection: sqlite3.Connection) -> None:
+    """Busy timeout, WAL and foreign keys, retrying while another connection holds the file.
+
+    SQLite does not call the busy handler everywhere: while the last connection to a WAL file
+    closes, it holds an exclusive lock to checkpoint and remove the WAL, and a connection that
+    opens the file in that moment gets SQLITE_BUSY from `PRAGMA journal_mode` at once (SQLite's
+    "Sometimes Queries Return SQLITE_BUSY In WAL Mode"). These pragmas change nothing when run
+    twice, so they are simply run again, for up to the busy timeout.
+    """
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+    connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    primary_code = error.sqlite_errorcode & 0xFF  # extended codes keep the primary in the low byte
+    return primary_code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _create(connection: sqlite3.Connection) -> None:
