@@ -3,6 +3,7 @@
 import copy
 import json
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,60 @@ def test_a_sprint_with_no_issues_is_a_correct_empty_report(tmp_path, monkeypatch
     assert outcome.code == 0, outcome.stderr
     assert outcome.destination != OLD_REPORT
     assert json.dumps(outcome.destination)
+
+
+CHANGELOGS = "/rest/api/3/changelog/bulkfetch"
+ITEMS = 1_000_000
+
+
+def a_million_changelog_items() -> bytes:
+    """One changelog history of 10^6 status items (~110 MB of JSON), gzip-compressed as sent.
+
+    Compressed as it is generated, so the test never holds the 110 MB itself.
+    """
+    item = json.dumps(
+        {
+            "field": "status",
+            "fieldtype": "jira",
+            "fieldId": "status",
+            "from": "1",
+            "fromString": "To Do",
+            "to": "3",
+            "toString": "In Progress",
+        }
+    ).encode()
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # gzip framing, as Jira sends it
+    head = (
+        b'{"issueChangeLogs": [{"issueId": "10001", "changeHistories": [{"id": "1", '
+        b'"created": "2026-11-18T09:00:00.000+0000", "items": ['
+    )
+    parts = [compressor.compress(head)]
+    batch = b",".join([item] * 1000)
+    parts.extend(
+        compressor.compress((b"," if index else b"") + batch) for index in range(ITEMS // 1000)
+    )
+    parts.append(compressor.compress(b"]}]}]}") + compressor.flush())
+    return b"".join(parts)
+
+
+def test_an_answer_of_a_million_changelog_items_is_refused_in_bounded_time(
+    tmp_path, monkeypatch, capsys
+):
+    """10^6 items in one history: exit 3 naming Jira and the cap, the file as it was."""
+    body = a_million_changelog_items()
+    assert len(body) < 2 * 1024 * 1024  # small on the wire; 110 MB once decoded
+    answer = FakeResponse(
+        200, raw=body, headers={"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    )
+    started = time.monotonic()
+    outcome = run(
+        tmp_path,
+        monkeypatch,
+        capsys,
+        injection=Injection(response=answer, path_prefix=CHANGELOGS, times=None),
+    )
+    line = one_error(outcome, 3)
+    assert "Jira answered" in line
+    assert "grew past 64 MiB" in line
+    assert outcome.destination == OLD_REPORT
+    assert time.monotonic() - started < 60  # a stop, not a 110 MB parse (~1 GB of objects)

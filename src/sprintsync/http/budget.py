@@ -20,6 +20,15 @@ class BudgetSpent(httpx.TimeoutException):
     """The run's time budget ran out before a request could be sent: it was not sent."""
 
 
+# No answer sprintsync reads comes near this (a page of 100 issues, 1,000 changelogs, a
+# Confluence page, 100 comments: a few MB); a larger one is refused before it fills memory.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class ResponseTooLarge(httpx.TransportError):
+    """An answer whose body, once decoded, grew past `MAX_RESPONSE_BYTES`: it was not kept."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class RetryPolicy:
     """How often and how long to retry; `max_wait_seconds: 0` makes every wait zero (tests)."""

@@ -11,7 +11,7 @@ import httpx
 from sprintsync.domain import JSON
 from sprintsync.domain.text import SURROGATE_ESCAPE, clean_strings
 from sprintsync.errors import UpstreamError
-from sprintsync.http.budget import BudgetSpent
+from sprintsync.http.budget import BudgetSpent, ResponseTooLarge
 from sprintsync.logs import clip
 
 REQUEST_ID_HEADERS = ("X-AREQUESTID", "X-GitHub-Request-Id", "X-Request-Id", "atl-traceid")
@@ -178,6 +178,8 @@ def transport_error(
     kind = type(error).__name__
     if isinstance(error, BudgetSpent):  # never sent
         return UpstreamError(f"{service}: {error}, so {what} was not sent", service=service)
+    if isinstance(error, ResponseTooLarge):
+        return UpstreamError(f"{service} answered {what}, but {error}", service=service)
     if isinstance(error, httpx.TimeoutException):
         message = f"{service} did not answer {what} in time ({kind})"
     else:

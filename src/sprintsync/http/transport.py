@@ -19,7 +19,7 @@ import httpx
 import structlog
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from sprintsync.http.budget import BudgetSpent, RunBudget
+from sprintsync.http.budget import MAX_RESPONSE_BYTES, BudgetSpent, ResponseTooLarge, RunBudget
 from sprintsync.http.errors import GAVE_UP
 from sprintsync.http.ratelimit import is_secondary_rate_limit, server_wait
 
@@ -32,7 +32,12 @@ GATEWAY_STATUSES = frozenset({502, 504})
 # Requests the server cannot have seen: safe to send again whatever the method.
 NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Our own mistakes, never transient.
-NEVER_RETRY_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol, BudgetSpent)
+NEVER_RETRY_ERRORS = (
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
+    BudgetSpent,
+    ResponseTooLarge,
+)
 # Headers that say why a server throttled or which request failed (logged, never secret).
 REASON_HEADERS = ("RateLimit-Reason", "X-GitHub-Request-Id", "X-AREQUESTID", "X-Request-Id")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -132,6 +137,45 @@ def _describe(
     return details
 
 
+async def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body, or `ResponseTooLarge` as soon as it passes `limit` bytes.
+
+    Counted after decoding: a compressed answer of a few MB can expand to gigabytes.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise ResponseTooLarge(
+                f"the answer grew past {limit / (1024 * 1024):g} MiB, far more than any answer "
+                "sprintsync reads, so it was not read further",
+                request=response.request,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# Describe the encoded body; the decoded body stands in for it.
+_ENCODING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _decoded(response: httpx.Response, body: bytes) -> httpx.Response:
+    """The same answer (status, headers, extensions) holding its already decoded body."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in _ENCODING_HEADERS
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
 class RetryingTransport(httpx.AsyncBaseTransport):
     """Wraps a transport with the retry policy, the per-host limit and the run's time budget."""
 
@@ -165,9 +209,10 @@ class RetryingTransport(httpx.AsyncBaseTransport):
             return last.response
         except httpx.TransportError as error:
             event = "http.gave_up" if exchange.retryable(error) else "http.not_repeated"
+            unrepeated = "answer too large" if isinstance(error, ResponseTooLarge) else ""
             log.warning(
                 event,
-                reason=exchange.gave_up or "may have reached the server",
+                reason=exchange.gave_up or unrepeated or "may have reached the server",
                 **_describe(request, error, service=self._service),
             )
             raise
@@ -191,9 +236,10 @@ class RetryingTransport(httpx.AsyncBaseTransport):
             response = await self._inner.handle_async_request(request)
             response.request = request  # transports leave it unset; logs and errors read it
             try:
-                await response.aread()
+                body = await _read_at_most(response, MAX_RESPONSE_BYTES)
             finally:
                 await response.aclose()
+        response = _decoded(response, body)
         if should_retry(response, request):
             raise _RetryableResponse(response, received_at=time.time())
         return response
