@@ -76,8 +76,12 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 def test_missing_file_is_a_config_error(tmp_path):
     """A config path that does not exist is exit 2 with the path."""
-    with pytest.raises(ConfigError, match="config file not found"):
+    with pytest.raises(ConfigError) as raised:
         load_settings(tmp_path / "nope.yaml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'nope.yaml'}: config file not found; `sprintsync init` writes a commented "
+        "config and a plan skeleton for the current sprint"
+    )
 
 
 def test_environment_overrides_a_top_level_key(tmp_path, monkeypatch):

@@ -323,7 +323,10 @@ def read_yaml_mapping(path: Path, *, what: str) -> dict[str, Any]:
             f"{path}: the {what} is not UTF-8 text (byte {error.start}: {error.reason})"
         ) from None
     except FileNotFoundError:
-        raise ConfigError(f"{path}: {what} not found") from None
+        raise ConfigError(
+            f"{path}: {what} not found; `sprintsync init` writes a commented config and a plan "
+            "skeleton for the current sprint"
+        ) from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the {what} ({error.strerror})") from None
     try:
