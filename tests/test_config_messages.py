@@ -105,3 +105,36 @@ def test_a_bad_timezone_override_names_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("SPRINTSYNC_TIMEZONE", "Mars/Base")
     message = error_of(write(tmp_path, MINIMAL))
     assert message.startswith("SPRINTSYNC_TIMEZONE (environment override of timezone): timezone:")
+
+
+JIRA_SOURCE = '{type: jira, url: "https://acme.atlassian.net", board: 42}'
+
+
+@pytest.mark.parametrize(
+    ("blocked", "expected"),
+    [
+        ("{field: Status}", "field and option go together"),
+        ("{option: Blocked}", "field and option go together"),
+        ("{}", "expected a label, or a field and an option (or both)"),
+    ],
+)
+def test_a_half_blocked_marker_names_the_key(tmp_path, capsys, blocked, expected):
+    """`source.blocked` needs a label and/or a field with its option: else exit 2, keyed."""
+    source = f"{{type: github, owner: acme, project: 5, blocked: {blocked}}}"
+    path = write(tmp_path, MINIMAL.replace(JIRA_SOURCE, source))
+    message = error_of(path)
+    assert message.startswith(f"{path}: teams[0].source.blocked: ")
+    assert expected in message
+    assert main(["check", "--config", str(path)]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_a_blocked_label_and_option_load(tmp_path):
+    """A label, and a field with its option, are both kept."""
+    source = (
+        "{type: github, owner: acme, project: 5, "
+        "blocked: {label: blocked, field: Blocked, option: 'Yes'}}"
+    )
+    blocked = load_settings(write(tmp_path, MINIMAL.replace(JIRA_SOURCE, source)))
+    marker = blocked.settings.teams[0].source.blocked
+    assert (marker.label, marker.field, marker.option) == ("blocked", "Blocked", "Yes")

@@ -7,6 +7,7 @@ import pytest
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
+    GitHubBlockedConfig,
     GitHubCommentSinkConfig,
     GitHubSourceConfig,
     HttpConfig,
@@ -24,6 +25,7 @@ MODELS = [
     TeamConfig,
     JiraSourceConfig,
     GitHubSourceConfig,
+    GitHubBlockedConfig,
     FileSinkConfig,
     ConfluenceSinkConfig,
     GitHubCommentSinkConfig,

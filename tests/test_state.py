@@ -95,7 +95,7 @@ def test_store_uses_wal_and_a_schema_version(tmp_path):
     SnapshotStore(path).save_snapshot(project="p", iteration="i", taken_at=T0, items=[])
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
 
 
 def test_concurrent_threads_never_duplicate_or_corrupt(tmp_path):
@@ -258,7 +258,7 @@ def test_newer_schema_version_is_refused(tmp_path):
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE schema_version SET version = 7")
     with pytest.raises(
-        StateError, match=r"state.db has schema version 7; this sprintsync reads version 2"
+        StateError, match=r"state.db has schema version 7; this sprintsync reads version 3"
     ):
         SnapshotStore(path).snapshots(project="p", iteration="i")
 
@@ -279,7 +279,7 @@ def test_values_set_at_round_trip(tmp_path):
 
 
 def test_a_version_1_file_is_migrated_and_keeps_its_snapshots(tmp_path):
-    """A version 1 file gains the two columns (unknown for old rows) and its rows stay."""
+    """A version 1 file gains the four later columns (unknown for old rows) and its rows stay."""
     path = tmp_path / "state.db"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
@@ -306,7 +306,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_snapshots(tmp_path):
     )
     assert store.snapshots(project="acme/5", iteration="it7")[1].items == (later,)
     with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
 
 
 def test_a_file_that_is_not_a_database_is_a_state_error(tmp_path):
@@ -352,3 +352,52 @@ def test_run_lock_is_held_against_another_process(tmp_path):
     with RunLock(path):
         assert run_python(code).returncode == 5
     assert run_python(code).returncode == 0
+
+
+def test_labels_and_field_options_round_trip(tmp_path):
+    """The labels and the blocked field's option come back as saved; None stays None."""
+    store = SnapshotStore(tmp_path / "state.db")
+    saved = item(labels=("blocked", "bug"), field_options=(("Blocked", "Yes"),))
+    unset = item("PVTI_2", labels=(), field_options=(("Blocked", None),))
+    unknown = item("PVTI_3")
+    store.save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0, items=[saved, unset, unknown]
+    )
+    assert store.snapshots(project="acme/5", iteration="it7")[0].items == (saved, unset, unknown)
+
+
+def test_a_version_2_file_is_migrated_in_place_and_keeps_its_snapshots(tmp_path):
+    """A version 2 file gains labels and field_options (NULL: not recorded) and reads on."""
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (2)")
+        connection.execute(
+            "CREATE TABLE snapshots (id INTEGER PRIMARY KEY, project TEXT NOT NULL, "
+            "iteration TEXT NOT NULL, taken_at TEXT NOT NULL, "
+            "UNIQUE (project, iteration, taken_at))"
+        )
+        connection.execute(V1_ITEMS)
+        for column in ("iteration_set_at", "points_set_at"):
+            connection.execute(f"ALTER TABLE snapshot_items ADD COLUMN {column} TEXT")
+        connection.execute(
+            "INSERT INTO snapshots VALUES (1, 'acme/5', 'it7', ?)", (T0.isoformat(),)
+        )
+        connection.execute(
+            "INSERT INTO snapshot_items VALUES (1, 'PVTI_1', 'acme/shop#1', 'Fix checkout', 'it7', "
+            "3.0, 'Todo', 0, 0, NULL, ?, 'https://github.com/acme/shop/issues/1', NULL, ?)",
+            (datetime(2026, 11, 10, 9, tzinfo=UTC).isoformat(), T0.isoformat()),
+        )
+    store = SnapshotStore(path)
+    old = store.snapshots(project="acme/5", iteration="it7")[0].items
+    assert old == (item(points_set_at=T0),)
+    assert (old[0].labels, old[0].field_options) == (None, None)
+    later = item(points_set_at=T0, labels=("blocked",), field_options=(("Status", "Blocked"),))
+    store.save_snapshot(
+        project="acme/5", iteration="it7", taken_at=T0 + timedelta(1), items=[later]
+    )
+    assert store.snapshots(project="acme/5", iteration="it7")[1].items == (later,)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(snapshot_items)")]
+    assert columns[-2:] == ["labels", "field_options"]

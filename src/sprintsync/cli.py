@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_audit(commands)
     demo = commands.add_parser("demo", help="the Sprint 5 demo report, no network needed")
     demo.add_argument("--out", type=Path, default=Path("sprintsync-demo"), help="output folder")
+    demo.add_argument(
+        "--sections",
+        action="store_true",
+        help="add the optional sections that fit Sprint 5: changes, forecast, blockers, stuck, "
+        "data_quality (without: the sample's shape)",
+    )
     demo.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
     add_setup_commands(commands)  # --- setup block (issue 13 item 3): init, schema ---
     return parser
@@ -194,7 +200,8 @@ def _dispatch(  # noqa: PLR0911 - one return per command
     if args.command == "demo":
         from sprintsync.demo.run import run_demo  # noqa: PLC0415 - only the demo needs its data
 
-        print(asyncio.run(run_demo(out_dir=args.out)), file=stdout, end="")
+        markdown = asyncio.run(run_demo(out_dir=args.out, sections=args.sections))
+        print(markdown, file=stdout, end="")
         return EXIT_OK
     if args.command in SETUP_COMMANDS:  # --- setup block: init, schema (sprintsync.scaffold) ---
         return run_setup_command(args, stdout=stdout, stderr=sys.stderr, secrets=secrets)

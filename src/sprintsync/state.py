@@ -18,7 +18,7 @@ from typing import IO, Any, Self
 from sprintsync.domain import Snapshot, SnapshotItem
 from sprintsync.errors import StateError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -45,16 +45,22 @@ CREATE TABLE IF NOT EXISTS snapshot_items (
   url TEXT,
   iteration_set_at TEXT,
   points_set_at TEXT,
+  labels TEXT,
+  field_options TEXT,
   PRIMARY KEY (snapshot_id, item_id)
 );
 """
 # Version 2 added when the iteration and points values were last set (nullable: a version 1
 # file keeps its rows, which simply do not know).
 _ADDED_IN_2 = ("iteration_set_at", "points_set_at")
+# Version 3 added the labels and the blocked field's option (JSON text; NULL for older rows:
+# not recorded, so the blocked marker is unknown there).
+_ADDED_IN_3 = ("labels", "field_options")
+_ADDED_SINCE = {1: (*_ADDED_IN_2, *_ADDED_IN_3), 2: _ADDED_IN_3}
 
 _ITEM_COLUMNS = (
     "item_id, content_key, title, iteration_id, points, status, closed, completed, "
-    "closed_at, created_at, url, iteration_set_at, points_set_at"
+    "closed_at, created_at, url, iteration_set_at, points_set_at, labels, field_options"
 )
 
 
@@ -70,6 +76,18 @@ def _optional_text(moment: datetime | None) -> str | None:
 
 def _optional_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
+
+
+def _optional_json(value: tuple[object, ...] | None) -> str | None:
+    return None if value is None else _compact(list(value))
+
+
+def _labels(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(json.loads(text))
+
+
+def _field_options(text: str | None) -> tuple[tuple[str, str | None], ...] | None:
+    return None if text is None else tuple((name, option) for name, option in json.loads(text))
 
 
 def _item_row(snapshot_id: int, item: SnapshotItem) -> tuple[object, ...]:
@@ -88,6 +106,8 @@ def _item_row(snapshot_id: int, item: SnapshotItem) -> tuple[object, ...]:
         item.url,
         _optional_text(item.iteration_set_at),
         _optional_text(item.points_set_at),
+        _optional_json(item.labels),
+        _optional_json(item.field_options),
     )
 
 
@@ -106,6 +126,8 @@ def _item_from_row(row: sqlite3.Row) -> SnapshotItem:
         url=row["url"],
         iteration_set_at=_optional_time(row["iteration_set_at"]),
         points_set_at=_optional_time(row["points_set_at"]),
+        labels=_labels(row["labels"]),
+        field_options=_field_options(row["field_options"]),
     )
 
 
@@ -142,8 +164,8 @@ class SnapshotStore:
             version = row[0]
             if version is None:
                 connection.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            elif version == 1:
-                for column in _ADDED_IN_2:
+            elif version in _ADDED_SINCE:
+                for column in _ADDED_SINCE[version]:
                     connection.execute(f"ALTER TABLE snapshot_items ADD COLUMN {column} TEXT")
                 connection.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
             elif version > SCHEMA_VERSION:
@@ -172,7 +194,7 @@ class SnapshotStore:
             snapshot_id = cursor.lastrowid
             if snapshot_id is None:  # pragma: no cover - sqlite3 sets it after an INSERT
                 raise StateError(f"state file {self.path}: the snapshot was not stored")
-            placeholders = ", ".join("?" * 14)
+            placeholders = ", ".join("?" * 16)
             connection.executemany(
                 f"INSERT INTO snapshot_items (snapshot_id, {_ITEM_COLUMNS}) "  # noqa: S608
                 f"VALUES ({placeholders})",

@@ -257,3 +257,24 @@ def test_data_center_jira_and_confluence(monkeypatch, tmp_path, capsys):
     assert line_with(lines, "Jira sprint").startswith("✓ ")
     assert "'NOPE' was not found" in line_with(lines, "Confluence space NOPE")
     assert "dc-pat" not in captured.out + captured.err
+
+
+def test_a_blocked_option_the_project_lacks_is_a_config_failure(monkeypatch, tmp_path, capsys):
+    """`doctor` reads the fields: an unknown source.blocked.option is a ✗ line, exit 2."""
+    monkeypatch.setenv("SPRINTSYNC_GITHUB_PROJECTS_TOKEN", "ghp_fake_valid")
+    monkeypatch.setenv("SPRINTSYNC_GITHUB_TOKEN", "ghs_fake_token")
+    comments = FakeGitHubComments()
+    comments.add_issue("acme/web", 42)
+    projects = FakeGitHub(board())
+    with serve(projects.handle) as graphql, serve_github(comments) as rest:
+        config = tmp_path / "sprintsync.yaml"
+        text = GITHUB_COMMENT.format(graphql=graphql.url, rest=rest.url).replace(
+            "project: 5,", "project: 5, blocked: {field: Status, option: Blocked},"
+        )
+        config.write_text(text, encoding="utf-8")
+        code = main(["doctor", "--config", str(config), "--now", NOW])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 2, lines
+    line = line_with(lines, "source.blocked.option")
+    assert line.startswith("✗ ")
+    assert "the field 'Status' has no option 'Blocked'" in line

@@ -104,3 +104,48 @@ def test_dry_run_stores_no_snapshot_and_previews_the_comment(token, tmp_path, ca
     assert comment.startswith("<!-- sprintsync:report team=shop sprint=")
     assert "```mermaid" in comment
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sprintsync.yaml"]  # no .sprintsync/
+
+
+BLOCKED_CONFIG = (
+    CONFIG.replace(
+        '      api_url: "{url}"\n',
+        '      api_url: "{url}"\n'
+        "      blocked: {{label: blocked, field: Status, option: {option}}}\n",
+    )
+    + "report: {{sections: [blockers]}}\n"
+)
+
+
+def test_a_labelled_or_blocked_status_item_is_a_blocker_with_its_age(token, tmp_path):
+    """Daily runs see the label and the Status option come: blockers with working-day ages."""
+    project = board()
+    project.status_options += ("Blocked",)
+    fake = FakeGitHub(project)
+    with serve(fake.handle) as server:
+        config = tmp_path / "sprintsync.yaml"
+        config.write_text(BLOCKED_CONFIG.format(url=server.url, option="Blocked"), "utf-8")
+        assert run(config, DAY[1]) == 0
+        project.item("PVTI_1").content["labels"] = ["Blocked"]
+        assert run(config, DAY[2]) == 0
+        project.item("PVTI_3").status = "Blocked"
+        assert run(config, DAY[3]) == 0
+        assert run(config, DAY[4]) == 0
+    status = json.loads((tmp_path / "out/shop.json").read_text(encoding="utf-8"))
+    found = [
+        (b["key"], b["flagged_since"], b["age_working_days"])
+        for b in status["sections"]["blockers"]
+    ]
+    assert found == [("acme/shop#1", "2026-11-17", 2), ("acme/shop#3", "2026-11-18", 1)]
+    assert fake.invalid == []
+
+
+def test_a_blocked_option_the_project_lacks_exits_2_naming_the_key(token, tmp_path, capsys):
+    """An option the Status field does not have: exit 2, naming source.blocked.option."""
+    with serve(FakeGitHub(board()).handle) as server:
+        config = tmp_path / "sprintsync.yaml"
+        config.write_text(BLOCKED_CONFIG.format(url=server.url, option="Stuck"), "utf-8")
+        assert run(config, DAY[1]) == 2
+    assert (
+        "source.blocked.option: the field 'Status' has no option 'Stuck' "
+        "(its options: Todo, In Progress, Done)"
+    ) in capsys.readouterr().err

@@ -21,6 +21,7 @@ from sprintsync.compose.wiring import (
 from sprintsync.config import (
     ConfluenceSinkConfig,
     FileSinkConfig,
+    GitHubBlockedConfig,
     GitHubCommentSinkConfig,
     GitHubSourceConfig,
     JiraSourceConfig,
@@ -37,7 +38,7 @@ from sprintsync.preflight import (
 from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
 from sprintsync.sinks.github import GitHubCommentSink
-from sprintsync.sources.github import GitHubProjectsSource
+from sprintsync.sources.github import BlockedMarker, GitHubProjectsSource
 from sprintsync.sources.github.graphql import graphql_endpoint
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.incremental import CacheOptions
@@ -124,12 +125,19 @@ async def github_source(
         status_field=source.status_field,
         done=source.done,
         in_progress=source.in_progress,
+        blocked=_blocked_marker(source.blocked),
         store=(DryRunSnapshotStore if wiring.dry_run else SnapshotStore)(
             wiring.loaded.state_path()
         ),
         now=wiring.now,
         timezone=timezone,
     )
+
+
+def _blocked_marker(blocked: GitHubBlockedConfig | None) -> BlockedMarker | None:
+    if blocked is None:
+        return None
+    return BlockedMarker(label=blocked.label, field=blocked.field, option=blocked.option)
 
 
 async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:

@@ -56,6 +56,26 @@ class JiraSourceConfig(StrictModel):
     estimation_field: str | None = None  # overrides the board's estimation field id
 
 
+class GitHubBlockedConfig(StrictModel):
+    """`source.blocked`: what marks a GitHub Projects item blocked (a label and/or an option).
+
+    Either or both: an item is blocked when its issue or pull request carries `label`, or when
+    its single-select `field` is set to `option` (docs/configure-a-team.md).
+    """
+
+    label: Annotated[str, Field(min_length=1)] | None = None  # matched ignoring case, as GitHub
+    field: Annotated[str, Field(min_length=1)] | None = None
+    option: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _label_or_field_and_option(self) -> GitHubBlockedConfig:
+        if (self.field is None) != (self.option is None):
+            raise ValueError("field and option go together (e.g. field: Status, option: Blocked)")
+        if self.label is None and self.field is None:
+            raise ValueError("expected a label, or a field and an option (or both)")
+        return self
+
+
 class GitHubSourceConfig(StrictModel):
     """`source: {type: github}`: a GitHub Projects (v2) board."""
 
@@ -68,6 +88,7 @@ class GitHubSourceConfig(StrictModel):
     status_field: str = "Status"
     done: tuple[str, ...] = ("Done",)
     in_progress: tuple[str, ...] = ("In Progress",)
+    blocked: GitHubBlockedConfig | None = None  # unset: no item is ever blocked
     api_url: str = "https://api.github.com"
 
 

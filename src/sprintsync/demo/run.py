@@ -15,6 +15,7 @@ from sprintsync.config import (
     HttpConfig,
     JiraSourceConfig,
     LoadedConfig,
+    ReportConfig,
     Secrets,
     Settings,
     StateConfig,
@@ -27,10 +28,16 @@ from sprintsync.http import RetryPolicy, RunBudget
 DEMO_ZONE = ZoneInfo(DEMO_TIMEZONE)
 DEMO_NOW = datetime(2025, 1, 25, 20, 0, tzinfo=DEMO_ZONE)  # the evening of day 2
 DEMO_FILES = ("sprint-5.md", "sprint-5.json", "sprint-5.xhtml")
+# `demo --sections`: the optional sections that make sense for Sprint 5. Not `velocity`: the
+# demo board has no closed sprint (sprintsync.demo records no Velocity chart).
+DEMO_SECTIONS = ReportConfig(sections=("changes", "forecast", "blockers", "stuck", "data_quality"))
 
 
-def demo_config(out_dir: Path) -> LoadedConfig:
-    """The demo team as a config would describe it (never read from the environment)."""
+def demo_config(out_dir: Path, *, sections: bool = False) -> LoadedConfig:
+    """The demo team as a config would describe it (never read from the environment).
+
+    Without `sections` the report has the sample's shape (tests/report/seed/).
+    """
     team = TeamConfig(
         name="demo",
         timezone=DEMO_TIMEZONE,
@@ -42,17 +49,18 @@ def demo_config(out_dir: Path) -> LoadedConfig:
         templates=None,
         http=HttpConfig(),
         state=StateConfig(),
+        report=DEMO_SECTIONS if sections else ReportConfig(),
         teams=(team,),
     )
     return LoadedConfig(path=Path("sprintsync-demo.yaml"), settings=settings)
 
 
-async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW) -> str:
+async def run_demo(*, out_dir: Path, now: datetime = DEMO_NOW, sections: bool = False) -> str:
     """Write the demo's Markdown, JSON and Confluence storage files; return the Markdown."""
     plan_file = resources.files("sprintsync.demo").joinpath("sprint-5-plan.yaml")
     with resources.as_file(plan_file) as plan_path:
         plan = load_plan(plan_path)
-    loaded = demo_config(out_dir)
+    loaded = demo_config(out_dir, sections=sections)
     secrets = Secrets.model_validate({"jira_email": "demo@example.com", "jira_token": "demo"})
     budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
     options = RunOptions(dry_run=False, as_of=None, plans={"demo": plan})

@@ -77,7 +77,8 @@ class TrackedIssue:
 
     `in_sprint` says whether the report's sprint was in the issue's Sprint field (Jira) or
     iteration field (GitHub) at each moment; `state` is the board state; `estimate` is the
-    board's estimation field (None = unestimated); `flagged` is Jira's impediment flag.
+    board's estimation field (None = unestimated); `flagged` is Jira's impediment flag or
+    GitHub's configured blocked marker (`source.blocked`).
     """
 
     key: str
@@ -271,6 +272,10 @@ class SnapshotItem:
     # When the iteration and the points field values were last set (their `updatedAt`).
     iteration_set_at: datetime | None = None
     points_set_at: datetime | None = None
+    # The content's label names, and (field name, option name or None) for each single-select
+    # field read for the blocked marker. None: not recorded (a snapshot from before version 3).
+    labels: tuple[str, ...] | None = None
+    field_options: tuple[tuple[str, str | None], ...] | None = None
 
 
 @dataclass(frozen=True)

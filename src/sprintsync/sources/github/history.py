@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TypeGuard
 
 from sprintsync.domain import Snapshot, SnapshotItem, Timeline, TrackedIssue, WorkState
+from sprintsync.sources.github.blocked import BlockedMarker, build_blocked
 
 # Consecutive snapshots further apart than this are reported as a gap (a skipped day).
 GAP = timedelta(hours=36)
@@ -30,6 +31,7 @@ class HistoryRules:
     start: datetime  # t0: the iteration's start in the team's time zone
     done: tuple[str, ...]
     in_progress: tuple[str, ...]
+    blocked: BlockedMarker | None = None  # None: no item is ever blocked
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class _Notes:
     assumed_at_start: list[str] = field(default_factory=list)
     done_without_date: list[str] = field(default_factory=list)
     estimate_when_added: list[str] = field(default_factory=list)
+    blocked_unknown: list[str] = field(default_factory=list)
 
 
 def to_work_state(item: SnapshotItem, rules: HistoryRules) -> WorkState:
@@ -98,12 +101,16 @@ def _build_issue(
     in_sprint = _in_sprint(times, observed, rules, notes)
     if _estimate_unknown_when_added(in_sprint, observed, rules):
         notes.estimate_when_added.append(latest.content_key)
+    blocked = build_blocked(times, observed, rules.blocked)
+    if blocked.unknown:
+        notes.blocked_unknown.append(latest.content_key)
     return TrackedIssue(
         key=latest.content_key,
         title=latest.title,
         in_sprint=in_sprint,
         state=_state(times, observed, rules, notes),
         estimate=_estimate(times, observed),
+        flagged=blocked.flagged,
         url=latest.url,
         status_name=latest.status or "",
     )
@@ -258,6 +265,12 @@ def _notices(snapshots: Sequence[Snapshot], rules: HistoryRules, notes: _Notes) 
             f"estimate when added unknown for {_keys(notes.estimate_when_added)}: re-estimated "
             "after joining the iteration, and no earlier snapshot of the whole project holds "
             "its estimate before; the estimate at its first snapshot counts as added"
+        )
+    if notes.blocked_unknown:
+        notices.append(
+            f"blocked marker not recorded in every snapshot of {_keys(notes.blocked_unknown)} "
+            "(taken before sprintsync stored labels and the blocked field, or before "
+            "source.blocked changed): counted as not blocked there"
         )
     for before, after in itertools.pairwise(snapshots):
         if after.taken_at - before.taken_at > GAP:

@@ -41,7 +41,16 @@ query ProjectFields($login: String!, $number: Int!) {{
 }}"""
 
 ITEMS_PAGE_SIZE = 100
-_ITEMS_BODY = f"""
+# With `source.blocked.field`: that single-select field's value too (its own variable).
+_BLOCKED_VALUE = f"""
+      blocked: fieldValueByName(name: $blockedField) {{
+        __typename
+        ... on ProjectV2ItemFieldSingleSelectValue {{ name optionId {_FIELD_COMMON} }}
+      }}"""
+
+
+def _items_body(*, blocked: bool) -> str:
+    return f"""
 projectV2(number: $number) {{
   items(first: {ITEMS_PAGE_SIZE}, after: $after) {{
     totalCount
@@ -61,7 +70,7 @@ projectV2(number: $number) {{
       status: fieldValueByName(name: $statusField) {{
         __typename
         ... on ProjectV2ItemFieldSingleSelectValue {{ name optionId {_FIELD_COMMON} }}
-      }}
+      }}{_BLOCKED_VALUE if blocked else ""}
       content {{
         __typename
         ... on Issue {{
@@ -85,27 +94,38 @@ projectV2(number: $number) {{
   }}
 }}"""
 
-_ITEMS_VARIABLES = (
-    "$login: String!, $number: Int!, $after: String, "
-    "$iterationField: String!, $pointsField: String!, $statusField: String!"
-)
 
-ORGANIZATION_ITEMS = f"""
-query OrganizationProjectItems({_ITEMS_VARIABLES}) {{
-  organization(login: $login) {{ {_ITEMS_BODY} }}
+def _items_query(owner_kind: str, *, blocked: bool) -> str:
+    variables = (
+        "$login: String!, $number: Int!, $after: String, "
+        "$iterationField: String!, $pointsField: String!, $statusField: String!"
+    )
+    name = {"organization": "OrganizationProjectItems", "user": "UserProjectItems"}[owner_kind]
+    if blocked:
+        variables += ", $blockedField: String!"
+        name += "WithBlocked"
+    return f"""
+query {name}({variables}) {{
+  {owner_kind}(login: $login) {{ {_items_body(blocked=blocked)} }}
   {RATE_LIMIT}
 }}"""
 
-USER_ITEMS = f"""
-query UserProjectItems({_ITEMS_VARIABLES}) {{
-  user(login: $login) {{ {_ITEMS_BODY} }}
-  {RATE_LIMIT}
-}}"""
+
+ORGANIZATION_ITEMS = _items_query("organization", blocked=False)
+USER_ITEMS = _items_query("user", blocked=False)
+ORGANIZATION_ITEMS_WITH_BLOCKED = _items_query("organization", blocked=True)
+USER_ITEMS_WITH_BLOCKED = _items_query("user", blocked=True)
 
 ITEMS_BY_OWNER_KIND = {"organization": ORGANIZATION_ITEMS, "user": USER_ITEMS}
+ITEMS_WITH_BLOCKED_BY_OWNER_KIND = {
+    "organization": ORGANIZATION_ITEMS_WITH_BLOCKED,
+    "user": USER_ITEMS_WITH_BLOCKED,
+}
 
 ALL_QUERIES = {
     "ProjectFields": PROJECT_FIELDS,
     "OrganizationProjectItems": ORGANIZATION_ITEMS,
     "UserProjectItems": USER_ITEMS,
+    "OrganizationProjectItemsWithBlocked": ORGANIZATION_ITEMS_WITH_BLOCKED,
+    "UserProjectItemsWithBlocked": USER_ITEMS_WITH_BLOCKED,
 }

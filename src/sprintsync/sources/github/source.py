@@ -15,6 +15,7 @@ import structlog
 from sprintsync.domain import SprintData, TrackedIssue
 from sprintsync.errors import UpstreamError
 from sprintsync.http import PageGuard, max_pages_for
+from sprintsync.sources.github.blocked import BlockedMarker
 from sprintsync.sources.github.graphql import (
     SERVICE,
     TOKEN_KINDS,
@@ -24,7 +25,12 @@ from sprintsync.sources.github.graphql import (
     error_types,
 )
 from sprintsync.sources.github.history import HistoryRules, build_histories
-from sprintsync.sources.github.queries import ITEMS_BY_OWNER_KIND, ITEMS_PAGE_SIZE, PROJECT_FIELDS
+from sprintsync.sources.github.queries import (
+    ITEMS_BY_OWNER_KIND,
+    ITEMS_PAGE_SIZE,
+    ITEMS_WITH_BLOCKED_BY_OWNER_KIND,
+    PROJECT_FIELDS,
+)
 from sprintsync.sources.github.wire import (
     CurrentItem,
     Iteration,
@@ -58,6 +64,7 @@ class GitHubProjectsSource:
         status_field: str,
         done: tuple[str, ...],
         in_progress: tuple[str, ...],
+        blocked: BlockedMarker | None = None,
         store: SnapshotStore,
         now: datetime,
         timezone: ZoneInfo,
@@ -74,6 +81,7 @@ class GitHubProjectsSource:
         }
         self._done = done
         self._in_progress = in_progress
+        self._blocked = blocked
         self._store = store
         self._now = now
         self._timezone = timezone
@@ -81,6 +89,10 @@ class GitHubProjectsSource:
     @property
     def _where(self) -> str:
         return f"GitHub project {self._owner}/{self._number}"
+
+    @property
+    def _blocked_field(self) -> str | None:
+        return self._blocked.field if self._blocked is not None else None
 
     @property
     def _store_key(self) -> str:
@@ -102,6 +114,7 @@ class GitHubProjectsSource:
             start=sprint.start,
             done=self._done,
             in_progress=self._in_progress,
+            blocked=self._blocked,
         )
         histories = build_histories(snapshots, rules)
         by_id = {item.snapshot.item_id: item for item in current}
@@ -133,7 +146,11 @@ class GitHubProjectsSource:
             owner = answer.data.get(kind)
             if owner and owner.get("projectV2"):
                 return to_project_info(
-                    owner["projectV2"], owner_kind=kind, where=self._where, field_names=self._fields
+                    owner["projectV2"],
+                    owner_kind=kind,
+                    where=self._where,
+                    field_names=self._fields,
+                    blocked=self._blocked,
                 )
         raise _not_found(answer, self._where, self._owner)
 
@@ -149,7 +166,9 @@ class GitHubProjectsSource:
         guard.check(after)  # the first page; a missing next cursor would ask for it again
         while True:
             page = await self._items_page(owner_kind, after)
-            items += [to_current_item(node) for node in page["nodes"]]
+            items += [
+                to_current_item(node, blocked_field=self._blocked_field) for node in page["nodes"]
+            ]
             log.info("github.page_fetched", project=self._where, items=len(items))
             cursor = page["pageInfo"]["endCursor"]
             if not page["pageInfo"]["hasNextPage"]:
@@ -166,6 +185,9 @@ class GitHubProjectsSource:
             "statusField": self._fields["status_field"],
         }
         document = ITEMS_BY_OWNER_KIND[owner_kind]
+        if self._blocked_field is not None:
+            variables["blockedField"] = self._blocked_field
+            document = ITEMS_WITH_BLOCKED_BY_OWNER_KIND[owner_kind]
         answer = await self._graphql.query(document, variables, what=f"{self._where} items")
         _raise_for_access(answer, self._where)
         if answer.errors:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sprintsync.domain import SnapshotItem, Sprint
 from sprintsync.domain.points import UNUSABLE_POINTS, to_estimate
 from sprintsync.errors import ConfigError, UpstreamError
+from sprintsync.sources.github.blocked import BlockedMarker
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,12 @@ class CurrentItem:
 
 
 def to_project_info(
-    project: dict[str, Any], *, owner_kind: str, where: str, field_names: dict[str, str]
+    project: dict[str, Any],
+    *,
+    owner_kind: str,
+    where: str,
+    field_names: dict[str, str],
+    blocked: BlockedMarker | None = None,
 ) -> ProjectInfo:
     """Check the configured fields exist with the right types; return the iterations."""
     fields = {f["name"]: f for f in project["fields"]["nodes"] if f.get("name")}
@@ -64,6 +70,8 @@ def to_project_info(
                 f"{where}: source.{key}: expected a {data_type} field named {name!r} "
                 f"(the project has: {known})"
             )
+    if blocked is not None:
+        _check_blocked_field(fields, blocked, where)
     configuration = fields[field_names["iteration_field"]]["configuration"]
     iterations = [_iteration(i, completed=False) for i in configuration["iterations"]]
     iterations += [_iteration(i, completed=True) for i in configuration["completedIterations"]]
@@ -73,6 +81,27 @@ def to_project_info(
         url=project.get("url"),
         iterations=tuple(sorted(iterations, key=lambda i: i.start_date)),
     )
+
+
+def _check_blocked_field(
+    fields: dict[str, dict[str, Any]], blocked: BlockedMarker, where: str
+) -> None:
+    """source.blocked.field is a single-select field of the project, with the option."""
+    if blocked.field is None:
+        return  # a label alone: labels belong to repositories, any name may appear later
+    found = fields.get(blocked.field)
+    if found is None or found.get("dataType") != "SINGLE_SELECT":
+        known = ", ".join(n for n, f in fields.items() if f.get("dataType") == "SINGLE_SELECT")
+        raise ConfigError(
+            f"{where}: source.blocked.field: expected a SINGLE_SELECT field named "
+            f"{blocked.field!r} (the project's single-select fields: {known or 'none'})"
+        )
+    options = [option["name"] for option in found.get("options") or ()]
+    if blocked.option not in options:
+        raise ConfigError(
+            f"{where}: source.blocked.option: the field {blocked.field!r} has no option "
+            f"{blocked.option!r} (its options: {', '.join(options) or 'none'})"
+        )
 
 
 def _iteration(value: dict[str, Any], *, completed: bool) -> Iteration:
@@ -125,14 +154,21 @@ def to_sprint(
     )
 
 
-def to_current_item(node: dict[str, Any]) -> CurrentItem:
-    """One `items.nodes` entry as a CurrentItem (content null = redacted: no access)."""
+def to_current_item(node: dict[str, Any], *, blocked_field: str | None = None) -> CurrentItem:
+    """One `items.nodes` entry as a CurrentItem (content null = redacted: no access).
+
+    With `blocked_field`, the node's `blocked` value (that field's option) is recorded too.
+    """
     content = node.get("content") or {}
     kind = content.get("__typename", "Redacted")
     iteration = node.get("iteration") or {}
     points_value = node.get("points") or {}
     raw_points = points_value.get("number")
     points = to_estimate(raw_points)
+    labels = tuple(label["name"] for label in (content.get("labels") or {}).get("nodes") or [])
+    field_options = None
+    if blocked_field is not None:
+        field_options = ((blocked_field, (node.get("blocked") or {}).get("name")),)
     snapshot = SnapshotItem(
         item_id=node["id"],
         content_key=_content_key(node, content),
@@ -148,13 +184,14 @@ def to_current_item(node: dict[str, Any]) -> CurrentItem:
         url=content.get("url"),
         iteration_set_at=_time(iteration.get("updatedAt")),
         points_set_at=_time(points_value.get("updatedAt")),
+        labels=labels,
+        field_options=field_options,
     )
     assignees = (content.get("assignees") or {}).get("nodes") or []
-    labels = (content.get("labels") or {}).get("nodes") or []
     return CurrentItem(
         snapshot=snapshot,
         issue_type={"PullRequest": "Pull request", "DraftIssue": "Draft"}.get(kind, kind),
-        labels=tuple(label["name"] for label in labels),
+        labels=labels,
         assignee=assignees[0]["login"] if assignees else None,
         unusable_points=None if raw_points is None or points is not None else repr(raw_points),
     )
