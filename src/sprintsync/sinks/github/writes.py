@@ -68,9 +68,10 @@ class CommentApi:
                 f"GitHub repeated a comments page for {self.destination}", service=SERVICE
             ),
             max_pages=MAX_PAGES,
+            what=f"the comments of {self.repo}#{self.issue}",
         )
+        guard.check(url)
         while url is not None:
-            guard.check(url)
             response = await self._send("GET", url, what="listing comments", params=params)
             page = json_body(response, service=SERVICE, what="listing comments")
             if not isinstance(page, list):
@@ -84,6 +85,8 @@ class CommentApi:
             if url is not None:  # a link off the configured host would take the token along
                 base = self.client.base_url
                 url = str(same_origin_link(base, url, service=SERVICE, error=PublishError))
+                # Fresh links on pages of comments seen before make no progress: stop early.
+                guard.check(url, items=[str(c.get("id")) for c in page if isinstance(c, dict)])
             log.debug("github_comment.page_fetched", count=len(page), next=url is not None)
         return comments
 
