@@ -1,9 +1,10 @@
-"""Incremental Jira Cloud reruns: the per-sprint cache read, refreshed and written back.
+"""Incremental Jira reruns: the per-sprint cache read, refreshed and written back.
 
 A rerun asks for the ids of the sprint and its removal candidates (one id-only search) and
 for those of them updated since the cached fetch (a second one, `updated >= "…"` with an
 overlap); only the updated and the unknown ones are fetched again. An issue gone from both
 searches (deleted, or out of the board's scope) is dropped, as a full fetch would drop it.
+Jira Cloud's fetch is `CachingPipeline` here; Data Center's is in module `incremental_dc`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -21,7 +22,7 @@ import structlog
 import sprintsync
 from sprintsync.domain import TrackedIssue
 from sprintsync.errors import StateError
-from sprintsync.sources.jira import adf, cache, changelog, compact, issue, parse
+from sprintsync.sources.jira import adf, cache, changelog, compact, issue, parse, wiki
 from sprintsync.sources.jira.api import MAX_BULK_FETCH_ISSUES, MAX_BULK_ISSUES
 from sprintsync.sources.jira.cache import (
     CachedIssue,
@@ -44,7 +45,7 @@ from sprintsync.state import JsonDocument
 log = structlog.get_logger("sprintsync.jira")
 
 # The modules whose output the cache holds: a cache written by other code is not trusted.
-_CODE = (adf, cache, changelog, compact, issue, parse)
+_CODE = (adf, cache, changelog, compact, issue, parse, wiki)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +55,29 @@ class CacheOptions:
     folder: Path
     now: datetime
     full: bool = False
+
+
+class CachingFetch(Protocol):
+    """A deployment's sprint fetch that can start from a cache and gives one back."""
+
+    @property
+    def sprint_id(self) -> str:
+        """The sprint being fetched."""
+        ...
+
+    async def run(self, sprint_jql: str, removed_jql: str | None) -> list[TrackedIssue]:
+        """The full fetch: the sprint's issues, then the removed ones."""
+        ...
+
+    async def rerun(
+        self, previous: SprintCache, *, union_jql: str, since_jql: str
+    ) -> list[TrackedIssue]:
+        """The same issues from `previous` plus what changed since it."""
+        ...
+
+    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
+        """What the last `run` or `rerun` saw, as the next run's cache."""
+        ...
 
 
 def code_digest() -> str:
@@ -214,7 +238,7 @@ def write_cache(document: JsonDocument, fresh: SprintCache) -> None:
 
 
 async def fetch_with_cache(
-    pipeline: CachingPipeline,
+    pipeline: CachingFetch,
     *,
     options: CacheOptions,
     board: int,
