@@ -39,6 +39,7 @@ from sprintsync.sources.jira.cache import (
     to_document,
 )
 from sprintsync.sources.jira.changelog import build_points_notices
+from sprintsync.sources.jira.issue import IssueContext
 from sprintsync.sources.jira.pipeline import CloudPipeline, chunks
 from sprintsync.state import JsonDocument
 
@@ -94,7 +95,40 @@ def cache_file(folder: Path, *, board: int, sprint_id: str, context: str) -> Jso
     return JsonDocument(folder / f"jira-board{board}-sprint{sprint_id}-{short}.json")
 
 
-class CachingPipeline(CloudPipeline):
+class KeptSprint:
+    """What a caching fetch saw of a sprint (roles, entries), as its notices and as a cache."""
+
+    _context: IssueContext
+    kept: dict[str, CachedIssue]  # at least the members and the removed
+    members: list[str]
+    removed: list[str]
+    checked: set[str]
+
+    @property
+    def sprint_id(self) -> str:
+        """The sprint being fetched."""
+        return self._context.sprint_id
+
+    def points_notices(self) -> tuple[str, ...]:
+        """The unusable-estimate notice over the sprint's issues, in the report's order."""
+        final = [self.kept[i] for i in (*self.members, *self.removed)]
+        raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
+        return build_points_notices(raws, self._context.fields.estimate)
+
+    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
+        """What this fetch saw, as the next run's cache."""
+        wanted = (*self.members, *self.removed)
+        return SprintCache(
+            key=key,
+            fetched_at=fetched_at,
+            members=tuple(self.members),
+            removed=tuple(self.removed),
+            checked=frozenset(self.checked),
+            issues={i: self.kept[i] for i in wanted},
+        )
+
+
+class CachingPipeline(KeptSprint, CloudPipeline):
     """The Cloud pipeline that keeps what it built for the cache, and can start from one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - CloudPipeline's
@@ -167,29 +201,6 @@ class CachingPipeline(CloudPipeline):
                 self._changes[issue_id] = list(entry.changes)
                 self._build(issue_id)
         return roles
-
-    @property
-    def sprint_id(self) -> str:
-        """The sprint being fetched."""
-        return self._context.sprint_id
-
-    def points_notices(self) -> tuple[str, ...]:
-        """The unusable-estimate notice over the sprint's issues, in the report's order."""
-        final = [self.kept[i] for i in (*self.members, *self.removed)]
-        raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
-        return build_points_notices(raws, self._context.fields.estimate)
-
-    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
-        """What this fetch saw, as the next run's cache."""
-        wanted = (*self.members, *self.removed)
-        return SprintCache(
-            key=key,
-            fetched_at=fetched_at,
-            members=tuple(self.members),
-            removed=tuple(self.removed),
-            checked=frozenset(self.checked),
-            issues={i: self.kept[i] for i in wanted},
-        )
 
     async def _current(self, jql: str) -> list[str]:
         self._searched = await super()._current(jql)

@@ -27,8 +27,9 @@ from sprintsync.sources.jira.cache import (
     build_refetch,
     classify,
 )
-from sprintsync.sources.jira.changelog import build_points_notices, mentions_sprint, to_changes
+from sprintsync.sources.jira.changelog import mentions_sprint, to_changes
 from sprintsync.sources.jira.compact import to_compact_issue, to_issue
+from sprintsync.sources.jira.incremental import KeptSprint
 from sprintsync.sources.jira.issue import IssueContext
 from sprintsync.sources.jira.parse import unique_by_id
 
@@ -54,7 +55,7 @@ def build_edited(previous: SprintCache, hits: Sequence[JSONObject]) -> set[str]:
     return edited
 
 
-class DataCenterFetch:
+class DataCenterFetch(KeptSprint):
     """One Data Center sprint's issues, fetched in full or from a cache (`CachingFetch`)."""
 
     def __init__(
@@ -69,15 +70,10 @@ class DataCenterFetch:
         self._context = context
         self._fields = list(fields)
         self._cutoff = cutoff
-        self._kept: dict[str, CachedIssue] = {}
-        self._members: list[str] = []
-        self._removed: list[str] = []
-        self._checked: set[str] = set()
-
-    @property
-    def sprint_id(self) -> str:
-        """The sprint being fetched."""
-        return self._context.sprint_id
+        self.kept: dict[str, CachedIssue] = {}
+        self.members: list[str] = []
+        self.removed: list[str] = []
+        self.checked: set[str] = set()
 
     async def run(self, sprint_jql: str, removed_jql: str | None) -> list[TrackedIssue]:
         """Both searches with fields, every changelog: the sprint's, then the removed ones."""
@@ -90,14 +86,12 @@ class DataCenterFetch:
         histories = await self._api.fetch_histories([*current, *candidates], ())
         for raw in [*current, *candidates]:
             self._keep(raw, histories.get(_id(raw), []))
-        self._members = [_id(i) for i in current]
-        self._removed = [
-            _id(c)
-            for c in candidates
-            if mentions_sprint(self._kept[_id(c)].changes, self.sprint_id)
+        self.members = [_id(i) for i in current]
+        self.removed = [
+            _id(c) for c in candidates if mentions_sprint(self.kept[_id(c)].changes, self.sprint_id)
         ]
-        self._checked = {_id(c) for c in candidates} - set(self._removed)
-        log.debug("jira.removal_candidates", candidates=len(candidates), removed=len(self._removed))
+        self.checked = {_id(c) for c in candidates} - set(self.removed)
+        log.debug("jira.removal_candidates", candidates=len(candidates), removed=len(self.removed))
         return self._tracked()
 
     async def rerun(
@@ -117,12 +111,12 @@ class DataCenterFetch:
             role = self._role(previous, issue_id, found.get(issue_id))
             if role is not None:
                 roles[issue_id] = role
-        self._members = [i for i in everyone if roles.get(i) == "member"]
-        self._removed = [i for i in everyone if roles.get(i) == "removed"]
-        self._checked = {i for i, role in roles.items() if role == "checked"}
+        self.members = [i for i in everyone if roles.get(i) == "member"]
+        self.removed = [i for i in everyone if roles.get(i) == "removed"]
+        self.checked = {i for i, role in roles.items() if role == "checked"}
         log.info(
             "jira.cache_used",
-            issues=len(self._members) + len(self._removed),
+            issues=len(self.members) + len(self.removed),
             fetched=len(fetch),
             dropped=len(previous.issues.keys() - roles.keys()),
         )
@@ -142,34 +136,16 @@ class DataCenterFetch:
             )
         role = previous.role(issue_id)  # not None: build_refetch fetches every unknown id
         if role in ("member", "removed"):
-            self._kept[issue_id] = previous.issues[issue_id]
+            self.kept[issue_id] = previous.issues[issue_id]
         return role
 
     def _keep(self, raw: JSONObject, histories: Sequence[JSONObject]) -> CachedIssue:
         compact = to_compact_issue(raw, self._context)
         entry = CachedIssue(compact, tuple(to_changes(histories, self._context.fields)))
-        self._kept[compact.issue_id] = entry
+        self.kept[compact.issue_id] = entry
         return entry
 
     def _tracked(self) -> list[TrackedIssue]:
         context, cutoff = self._context, self._cutoff
-        final = [self._kept[i] for i in (*self._members, *self._removed)]
+        final = [self.kept[i] for i in (*self.members, *self.removed)]
         return [to_issue(e.compact, e.changes, context, cutoff=cutoff) for e in final]
-
-    def points_notices(self) -> tuple[str, ...]:
-        """The unusable-estimate notice over the sprint's issues, in the report's order."""
-        final = [self._kept[i] for i in (*self._members, *self._removed)]
-        raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
-        return build_points_notices(raws, self._context.fields.estimate)
-
-    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
-        """What this fetch saw, as the next run's cache."""
-        wanted = (*self._members, *self._removed)
-        return SprintCache(
-            key=key,
-            fetched_at=fetched_at,
-            members=tuple(self._members),
-            removed=tuple(self._removed),
-            checked=frozenset(self._checked),
-            issues={i: self._kept[i] for i in wanted},
-        )
