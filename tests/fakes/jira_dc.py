@@ -8,6 +8,7 @@ recent histories (newest first) with the true `total`; `GET /rest/api/2/issue/{k
 pages oldest first (unless `has_changelog_endpoint` is off: 404); changelog items carry no
 `fieldId`; Agile sprint pages carry `total`; issues in `legacy_sprint_keys` hold the legacy
 Sprint string form. Descriptions are whatever the world holds (wiki markup strings on DC).
+The user's `timeZone` (`user_time_zone`, `myself`) is the zone JQL dates are read in.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fakes.jira import FakeJira, errors, query_list
 from fakes.jira_world import FIELDS, SPRINT_FIELD, FakeIssue
-from fakes.jql import moment
+from fakes.jql import World, moment
 from fakes.server import FakeRequest, FakeResponse
 
 DC_SITE = "https://jira.example.com"
@@ -78,6 +80,7 @@ class FakeJiraDataCenter(FakeJira):
     fields: list[dict[str, Any]] = field(default_factory=dc_fields)
     report_inline: bool = True  # Server/DC entries carry names inline (A.5.5)
     deployment_type: str = "DataCenter"  # "Server" on a Server licence
+    user_time_zone: str = "Europe/Berlin"  # the PAT user's profile zone (`myself.timeZone`)
 
     def server_info(self) -> dict[str, Any]:
         """Data Center's ServerInformation: its own base URL and version, no Cloud build."""
@@ -120,6 +123,12 @@ class FakeJiraDataCenter(FakeJira):
             response.body = {**response.body, "total": total}
         return response
 
+    def _world(self) -> World:
+        """Jira reads a JQL date in the searching user's zone, not the server's or UTC."""
+        world = super()._world()
+        world.zone = ZoneInfo(self.user_time_zone)
+        return world
+
     def _dc_myself(self, _request: FakeRequest) -> FakeResponse:
         return FakeResponse(
             body={
@@ -129,7 +138,7 @@ class FakeJiraDataCenter(FakeJira):
                 "emailAddress": self.email,
                 "displayName": "Sprint Bot",
                 "active": True,
-                "timeZone": "Europe/Berlin",
+                "timeZone": self.user_time_zone,
                 "locale": "en_US",
             }
         )

@@ -2,7 +2,8 @@
 
 Clauses: `sprint = N`, `sprint != N` (excludes issues with no sprint, like Jira),
 `sprint is EMPTY`, `sprint is not EMPTY`, `filter = F`, `project = K`,
-`updated >= "yyyy/MM/dd HH:mm"` (read in UTC: the fake's user time zone), `key = K`.
+`updated >= "yyyy/MM/dd HH:mm"` (read in the searching user's time zone, `World.zone`, as
+Jira reads it: UTC for the Cloud fake's user), `key = K`.
 A trailing `ORDER BY ...` is ignored.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from typing import Any
 
@@ -30,6 +31,7 @@ class World:
     sprint_field: str
     filter_ids: dict[str, set[str]]  # filter id -> issue keys
     project_of: Callable[[dict[str, Any]], str]
+    zone: tzinfo = UTC  # the user's `myself.timeZone`: JQL dates are read in it
 
 
 def tokenize(jql: str) -> list[str]:
@@ -125,7 +127,7 @@ class _Parser:
         if name == "key" and op == "=":
             return lambda f: f["__key"] == value
         if name == "updated" and op == ">=":
-            since = datetime.strptime(value, "%Y/%m/%d %H:%M").replace(tzinfo=UTC)
+            since = datetime.strptime(value, "%Y/%m/%d %H:%M").replace(tzinfo=world.zone)
             return lambda f: moment(f["updated"]) >= since
         raise JqlError(f"Error in the JQL Query: the fake does not know {name} {op}")
 

@@ -44,7 +44,7 @@ class Wiring:
     transport: httpx.AsyncBaseTransport | None = None  # demo and tests inject one
     sources: dict[str, Source] = field(default_factory=dict)  # one per identical source
     redactor: Redactor = field(default_factory=Redactor)  # learns every credential sent
-    jira_cache: Path | None = None  # the Jira Cloud sprint caches' folder; None: no cache
+    jira_cache: Path | None = None  # the Jira sprint caches' folder; None: no cache
     full: bool = False  # --full: the caches are not read, only written
     dry_run: bool = False  # read only: no snapshot stored, no lock taken
     jira_deployments: dict[str, str] = field(default_factory=dict)  # url -> detected, once

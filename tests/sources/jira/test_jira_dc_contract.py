@@ -245,3 +245,32 @@ async def test_search_pages_after_the_first_are_asked_at_once(httpx_mock):
     starts = [json.loads(r.content)["startAt"] for r in httpx_mock.get_requests()]
     assert sorted(starts) == [0, 2, 4]
     assert peak == 2
+
+
+async def test_a_membership_search_asks_one_real_field_a_thousand_a_page(httpx_mock):
+    """`search_ids`: `fields: ["updated"]` (DC has no `id` field), maxResults 1000 (A.9)."""
+    hit = {"id": "10101", "key": "PRD-101", "fields": {"updated": "2025-01-24T15:00:00.000+0100"}}
+    body = {"jql": "sprint = 5", "startAt": 0, "maxResults": 1000, "fields": ["updated"]}
+    page = search_page([hit], start=0, total=1)
+    httpx_mock.add_response(method="POST", url=SEARCH, match_json=body, json=page)
+    async with client() as jira:
+        found = await JiraDataCenterApi(jira, board=42).search_ids("sprint = 5")
+    assert found == [hit]
+
+
+async def test_an_issue_is_fetched_with_its_fields_and_changelog_in_one_request(httpx_mock):
+    """`fetch_issue`: the search's fields and `expand=changelog` on one GET; the bean apart."""
+    one = history(1, "2025-01-23T11:00:00.000+0100", sprint_item(None, "5", with_field_id=False))
+    changelog = {"startAt": 0, "maxResults": 1, "total": 1, "histories": [one]}
+    fields = ",".join(WANTED_FIELDS)
+    httpx_mock.add_response(
+        method="GET",
+        url=f"{SITE}/rest/api/2/issue/PRD-101?expand=changelog&fields={fields}",
+        json={**dc_bean(ISSUE), "changelog": changelog},
+    )
+    async with client() as jira:
+        bean, histories = await JiraDataCenterApi(jira, board=42).fetch_issue(
+            "PRD-101", WANTED_FIELDS
+        )
+    assert bean == dc_bean(ISSUE)
+    assert histories == [one]

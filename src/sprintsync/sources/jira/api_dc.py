@@ -18,6 +18,12 @@ log = structlog.get_logger("sprintsync.jira")
 DC_PLATFORM = "/rest/api/2"
 SEARCH_PATH = f"{DC_PLATFORM}/search"
 SEARCH_PAGE_SIZE = 100
+# A search for one field only (a cached rerun's membership) asks for more a page; the server
+# caps `maxResults` at `jira.search.views.default.max` (A.9), and short pages are followed.
+ID_SEARCH_PAGE_SIZE = 1000
+# The one field a membership search asks for: a real field (DC has no `id` field), small,
+# and what tells a changed issue from the cached one.
+ID_SEARCH_FIELDS = ("updated",)
 CHANGELOG_PAGE_SIZE = 100
 # Histories are one request per issue: a few at a time, not one burst per sprint.
 MAX_CONCURRENT_ISSUES = 4
@@ -89,7 +95,9 @@ class JiraDataCenterApi(BaseJiraApi):
     platform = DC_PLATFORM
     auth_hint = PAT_HINT
 
-    async def search(self, jql: str, fields: Sequence[str]) -> list[JSONObject]:
+    async def search(
+        self, jql: str, fields: Sequence[str], *, page_size: int = SEARCH_PAGE_SIZE
+    ) -> list[JSONObject]:
         """`POST /rest/api/2/search` pages `{startAt, maxResults, total, issues}` (A.9)."""
         what = f"the issue search {jql!r}"
 
@@ -97,7 +105,7 @@ class JiraDataCenterApi(BaseJiraApi):
             body: JSONObject = {
                 "jql": jql,
                 "startAt": start_at,
-                "maxResults": SEARCH_PAGE_SIZE,
+                "maxResults": page_size,
                 "fields": list(fields),
             }
             return await self._post(
@@ -106,17 +114,28 @@ class JiraDataCenterApi(BaseJiraApi):
 
         return await follow_offsets(page, key="issues", what=what)
 
+    async def search_ids(self, jql: str) -> list[JSONObject]:
+        """Every issue matching `jql` as `{id, key, fields: {updated}}`, 1000 a page asked."""
+        return await self.search(jql, ID_SEARCH_FIELDS, page_size=ID_SEARCH_PAGE_SIZE)
+
     async def fetch_histories(
         self,
         issues: Sequence[JSONObject],
         field_ids: Sequence[str],  # noqa: ARG002 - DC returns every field's history
     ) -> dict[str, list[JSONObject]]:
         """Issue id -> every history, one issue at a time per slot (no bulkfetch on DC)."""
+        found = await self.fetch_issues(issues, ("created",))
+        return {issue_id: histories for issue_id, (_bean, histories) in found.items()}
+
+    async def fetch_issues(
+        self, issues: Sequence[JSONObject], fields: Sequence[str]
+    ) -> dict[str, tuple[JSONObject, list[JSONObject]]]:
+        """Issue id -> its bean with `fields` and every history, a few issues at a time."""
         gate = asyncio.Semaphore(MAX_CONCURRENT_ISSUES)
 
-        async def one(issue: JSONObject) -> list[JSONObject]:
+        async def one(issue: JSONObject) -> tuple[JSONObject, list[JSONObject]]:
             async with gate:
-                return await self.fetch_issue_histories(str(issue["key"]))
+                return await self.fetch_issue(str(issue["key"]), fields)
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -126,21 +145,35 @@ class JiraDataCenterApi(BaseJiraApi):
         return {issue_id: task.result() for issue_id, task in tasks.items()}
 
     async def fetch_issue_histories(self, key: str) -> list[JSONObject]:
-        """`GET /rest/api/2/issue/{key}?expand=changelog`; the rest from `/changelog` if cut."""
+        """Every history of one issue (module docstring: embedded, then paged if cut)."""
+        _bean, histories = await self.fetch_issue(key, ("created",))
+        return histories
+
+    async def fetch_issue(
+        self, key: str, fields: Sequence[str]
+    ) -> tuple[JSONObject, list[JSONObject]]:
+        """`GET /rest/api/2/issue/{key}?expand=changelog&fields=…`; the rest from `/changelog`.
+
+        The bean with `fields`, and every history: the embedded ones, or all of them from
+        `/rest/api/2/issue/{key}/changelog` when the embedded changelog is cut.
+        """
         what = f"the changelog of {key}"
-        issue = await self._get(
-            f"{DC_PLATFORM}/issue/{key}",
+        issue = to_object(
+            await self._get(
+                f"{DC_PLATFORM}/issue/{key}",
+                what=what,
+                not_found=f"issue {key} not found or not visible",
+                expand="changelog",
+                fields=",".join(fields),
+            ),
             what=what,
-            not_found=f"issue {key} not found or not visible",
-            expand="changelog",
-            fields="created",
         )
-        changelog = to_object(issue, what=what).get("changelog") or {}
+        changelog = issue.pop("changelog", None) or {}
         histories: list[JSONObject] = changelog.get("histories") or []
         total = changelog.get("total")
         if not isinstance(total, int) or total <= len(histories):
-            return histories
-        return await self._page_changelog(key, total=total, embedded=len(histories))
+            return issue, histories
+        return issue, await self._page_changelog(key, total=total, embedded=len(histories))
 
     async def _page_changelog(self, key: str, *, total: int, embedded: int) -> list[JSONObject]:
         path = f"{DC_PLATFORM}/issue/{key}/changelog"

@@ -1,9 +1,10 @@
-"""Incremental Jira Cloud reruns: the per-sprint cache read, refreshed and written back.
+"""Incremental Jira reruns: the per-sprint cache read, refreshed and written back.
 
 A rerun asks for the ids of the sprint and its removal candidates (one id-only search) and
 for those of them updated since the cached fetch (a second one, `updated >= "…"` with an
 overlap); only the updated and the unknown ones are fetched again. An issue gone from both
 searches (deleted, or out of the board's scope) is dropped, as a full fetch would drop it.
+Jira Cloud's fetch is `CachingPipeline` here; Data Center's is in module `incremental_dc`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -21,7 +22,7 @@ import structlog
 import sprintsync
 from sprintsync.domain import TrackedIssue
 from sprintsync.errors import StateError
-from sprintsync.sources.jira import adf, cache, changelog, compact, issue, parse
+from sprintsync.sources.jira import adf, cache, changelog, compact, issue, parse, wiki
 from sprintsync.sources.jira.api import MAX_BULK_FETCH_ISSUES, MAX_BULK_ISSUES
 from sprintsync.sources.jira.cache import (
     CachedIssue,
@@ -38,13 +39,14 @@ from sprintsync.sources.jira.cache import (
     to_document,
 )
 from sprintsync.sources.jira.changelog import build_points_notices
+from sprintsync.sources.jira.issue import IssueContext
 from sprintsync.sources.jira.pipeline import CloudPipeline, chunks
 from sprintsync.state import JsonDocument
 
 log = structlog.get_logger("sprintsync.jira")
 
 # The modules whose output the cache holds: a cache written by other code is not trusted.
-_CODE = (adf, cache, changelog, compact, issue, parse)
+_CODE = (adf, cache, changelog, compact, issue, parse, wiki)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +56,29 @@ class CacheOptions:
     folder: Path
     now: datetime
     full: bool = False
+
+
+class CachingFetch(Protocol):
+    """A deployment's sprint fetch that can start from a cache and gives one back."""
+
+    @property
+    def sprint_id(self) -> str:
+        """The sprint being fetched."""
+        ...
+
+    async def run(self, sprint_jql: str, removed_jql: str | None) -> list[TrackedIssue]:
+        """The full fetch: the sprint's issues, then the removed ones."""
+        ...
+
+    async def rerun(
+        self, previous: SprintCache, *, union_jql: str, since_jql: str
+    ) -> list[TrackedIssue]:
+        """The same issues from `previous` plus what changed since it."""
+        ...
+
+    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
+        """What the last `run` or `rerun` saw, as the next run's cache."""
+        ...
 
 
 def code_digest() -> str:
@@ -70,7 +95,40 @@ def cache_file(folder: Path, *, board: int, sprint_id: str, context: str) -> Jso
     return JsonDocument(folder / f"jira-board{board}-sprint{sprint_id}-{short}.json")
 
 
-class CachingPipeline(CloudPipeline):
+class KeptSprint:
+    """What a caching fetch saw of a sprint (roles, entries), as its notices and as a cache."""
+
+    _context: IssueContext
+    kept: dict[str, CachedIssue]  # at least the members and the removed
+    members: list[str]
+    removed: list[str]
+    checked: set[str]
+
+    @property
+    def sprint_id(self) -> str:
+        """The sprint being fetched."""
+        return self._context.sprint_id
+
+    def points_notices(self) -> tuple[str, ...]:
+        """The unusable-estimate notice over the sprint's issues, in the report's order."""
+        final = [self.kept[i] for i in (*self.members, *self.removed)]
+        raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
+        return build_points_notices(raws, self._context.fields.estimate)
+
+    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
+        """What this fetch saw, as the next run's cache."""
+        wanted = (*self.members, *self.removed)
+        return SprintCache(
+            key=key,
+            fetched_at=fetched_at,
+            members=tuple(self.members),
+            removed=tuple(self.removed),
+            checked=frozenset(self.checked),
+            issues={i: self.kept[i] for i in wanted},
+        )
+
+
+class CachingPipeline(KeptSprint, CloudPipeline):
     """The Cloud pipeline that keeps what it built for the cache, and can start from one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - CloudPipeline's
@@ -144,29 +202,6 @@ class CachingPipeline(CloudPipeline):
                 self._build(issue_id)
         return roles
 
-    @property
-    def sprint_id(self) -> str:
-        """The sprint being fetched."""
-        return self._context.sprint_id
-
-    def points_notices(self) -> tuple[str, ...]:
-        """The unusable-estimate notice over the sprint's issues, in the report's order."""
-        final = [self.kept[i] for i in (*self.members, *self.removed)]
-        raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
-        return build_points_notices(raws, self._context.fields.estimate)
-
-    def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
-        """What this fetch saw, as the next run's cache."""
-        wanted = (*self.members, *self.removed)
-        return SprintCache(
-            key=key,
-            fetched_at=fetched_at,
-            members=tuple(self.members),
-            removed=tuple(self.removed),
-            checked=frozenset(self.checked),
-            issues={i: self.kept[i] for i in wanted},
-        )
-
     async def _current(self, jql: str) -> list[str]:
         self._searched = await super()._current(jql)
         return self._searched
@@ -214,7 +249,7 @@ def write_cache(document: JsonDocument, fresh: SprintCache) -> None:
 
 
 async def fetch_with_cache(
-    pipeline: CachingPipeline,
+    pipeline: CachingFetch,
     *,
     options: CacheOptions,
     board: int,

@@ -19,7 +19,13 @@ from sprintsync.sources.jira.changelog import (
     mentions_sprint,
     to_changes,
 )
-from sprintsync.sources.jira.incremental import CacheOptions, CachingPipeline, fetch_with_cache
+from sprintsync.sources.jira.incremental import (
+    CacheOptions,
+    CachingFetch,
+    CachingPipeline,
+    fetch_with_cache,
+)
+from sprintsync.sources.jira.incremental_dc import DataCenterFetch
 from sprintsync.sources.jira.issue import IssueContext, to_tracked_issue
 from sprintsync.sources.jira.parse import (
     BoardConfig,
@@ -117,7 +123,7 @@ class JiraSource:
         cache: CacheOptions | None = None,
     ) -> None:
         self._api = self.api_class(client, board=board)
-        self._cache = cache  # Jira Cloud only (module `incremental`); Data Center ignores it
+        self._cache = cache  # the per-sprint cache (modules `incremental`, `incremental_dc`)
         self._user_zone: ZoneInfo | None = None
         self._board = board
         self._sprint = sprint
@@ -204,6 +210,24 @@ class JiraSource:
         log.debug("jira.removal_candidates", candidates=len(candidates), removed=len(removed))
         return [(i, changes.get(str(i["id"]), [])) for i in [*current, *removed]], notices
 
+    async def _fetch_cached(
+        self,
+        fetch: CachingFetch,
+        options: CacheOptions,
+        *,
+        settings: tuple[object, ...],
+        searches: tuple[str, str | None],
+    ) -> list[TrackedIssue]:
+        """The issues through `fetch` from the sprint's cache, which is then written back."""
+        return await fetch_with_cache(
+            fetch,
+            options=options,
+            board=self._board,
+            settings=f"{settings!r} {searches!r}",
+            zone=self._user_zone,
+            jql=searches,
+        )
+
 
 class JiraCloudSource(JiraSource):
     """Jira Cloud: id-only search, then issue and changelog bulk fetches at once (Basic auth)."""
@@ -225,14 +249,9 @@ class JiraCloudSource(JiraSource):
         )
         searches = (build_sprint_jql(context.sprint_id), jql)
         if isinstance(pipeline, CachingPipeline) and self._cache is not None:
-            settings = repr((self._base_url, self._board, context, fields, changelog_fields))
-            issues = await fetch_with_cache(
-                pipeline,
-                options=self._cache,
-                board=self._board,
-                settings=f"{settings} {searches!r}",
-                zone=self._user_zone,
-                jql=searches,
+            settings = (self._base_url, self._board, context, fields, changelog_fields)
+            issues = await self._fetch_cached(
+                pipeline, self._cache, settings=settings, searches=searches
             )
         else:
             issues = await pipeline.run(*searches)
@@ -243,3 +262,19 @@ class JiraDataCenterSource(JiraSource):
     """Jira Data Center: REST v2 search and per-issue changelogs (Bearer PAT, A.9)."""
 
     api_class = JiraDataCenterApi
+
+    async def _fetch_tracked(
+        self, config: BoardConfig, context: IssueContext, *, since: datetime, cutoff: datetime
+    ) -> tuple[tuple[TrackedIssue, ...], tuple[str, ...]]:
+        """With a cache: changelogs only of the issues changed since it (`incremental_dc`)."""
+        if self._cache is None:
+            return await super()._fetch_tracked(config, context, since=since, cutoff=cutoff)
+        if not isinstance(self._api, JiraDataCenterApi):  # pragma: no cover - api_class is DC's
+            raise TypeError("JiraDataCenterSource needs the Data Center API")
+        jql, notices = self._removed_search(config, context, since=since)
+        fields = build_search_fields(context.fields)
+        fetch = DataCenterFetch(self._api, context, fields=fields, cutoff=cutoff)
+        settings = ("datacenter", self._base_url, self._board, context, fields)
+        searches = (build_sprint_jql(context.sprint_id), jql)
+        issues = await self._fetch_cached(fetch, self._cache, settings=settings, searches=searches)
+        return tuple(issues), notices + fetch.points_notices()
