@@ -145,6 +145,26 @@ def test_data_quality_lists_each_finding_with_its_keys():
     assert found["source_notice"] == ((), "snapshot missing")
 
 
+def test_statuses_on_no_board_column_are_listed_by_status():
+    """Jira issues in an unmapped status: one finding naming each status and its keys."""
+    off = {"status_on_board": False}
+    issues = (
+        replace(issue("QA1"), status_name="QA Review", **off),
+        replace(issue("OK"), status_name="To Do"),
+        replace(issue("QA2"), status_name="QA Review", **off),
+        replace(issue("UAT"), status_name="UAT", **off),
+        replace(issue("GONE", member=False), status_name="QA Review", **off),
+    )
+    view = view_of(*issues, as_of=MONDAY)
+    [found] = [c for c in view.sections.data_quality if c.check == "status_off_board"]
+    assert found.keys == ("QA1", "QA2", "UAT")
+    assert found.text == (
+        "Statuses on no column of the board (the board hides these issues, and Jira's Velocity "
+        "commitment counts them as 0; sprintsync counts them as To Do): QA Review: QA1, QA2; "
+        "UAT: UAT"
+    )
+
+
 def test_a_clean_sprint_has_no_findings():
     """Estimated issues, no plan, within its dates: the panel is empty."""
     assert view_of(issue("A"), as_of=MONDAY).sections.data_quality == ()

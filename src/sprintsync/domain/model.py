@@ -98,6 +98,9 @@ class TrackedIssue:
     labels: tuple[str, ...] = ()
     epic: str | None = None
     former_keys: tuple[str, ...] = ()  # keys before moves to other projects (Jira `Key` items)
+    # False when the current status is on no column of the board (Jira): the board hides the
+    # issue, and sprintsync counts it as To Do.
+    status_on_board: bool = True
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,21 @@ def test_epic_is_the_parent_only_when_the_parent_is_an_epic():
     assert build_epic(epic) == "PRD-1"
     assert build_epic(story) is None
     assert build_epic(None) is None
+
+
+def test_a_status_on_no_board_column_is_marked_off_the_board():
+    """A status id no column lists (a workflow status nobody mapped) is off the board."""
+    fake = issue(
+        "4",
+        "PRD-4",
+        "In review",
+        state="To Do",
+        points=3,
+        sprints=[S5],
+        created="2025-01-20T09:00:00.000+0000",
+    )
+    assert tracked(fake).status_on_board is True
+    fake.fields["status"] = {**fake.fields["status"], "id": "10999", "name": "QA Review"}
+    off = tracked(fake)
+    assert off.status_on_board is False
+    assert off.status_name == "QA Review"

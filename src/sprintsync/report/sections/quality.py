@@ -3,8 +3,8 @@
 Checks, each with the keys behind it: unestimated issues (counted as 0, SEMANTICS §1),
 sub-tasks whose estimate is not counted (§1, `count_subtasks: false`), plan items with no
 issue and sprint issues no item claims (§6), the plan's `total_points` against the committed
-points (§4), an active sprint past its end date, and the source's notices. Statuses not mapped
-to a board column are not checked: the sources do not fetch the board's column mapping.
+points (§4), issues whose status is on no column of the board (Jira), an active sprint past
+its end date, and the source's notices.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def build_quality(
         )
     checks += _subtasks(context)
     checks += _plan_checks(context, plan)
+    checks += _off_board(context)
     sprint = context.ledger.sprint
     if sprint.state == "active" and past_end > 0 and context.end_date is not None:
         unit = "day" if past_end == 1 else "days"
@@ -43,6 +44,28 @@ def build_quality(
         checks.append(QualityCheck(check="active_past_end", keys=(), text=text))
     checks += [QualityCheck(check="source_notice", keys=(), text=n) for n in data.notices]
     return tuple(checks)
+
+
+def _off_board(context: DayContext) -> list[QualityCheck]:
+    """Issues in a status no board column shows, by status (Jira: the board hides them)."""
+    by_status: dict[str, list[str]] = {}
+    for key, line in context.issues.items():
+        tracked = context.tracked.get(key)
+        if (
+            tracked is not None
+            and not tracked.status_on_board
+            and line.outcome is not Outcome.REMOVED
+        ):
+            by_status.setdefault(tracked.status_name or "(no name)", []).append(key)
+    if not by_status:
+        return []
+    listed = "; ".join(f"{status}: {', '.join(keys)}" for status, keys in by_status.items())
+    text = (
+        "Statuses on no column of the board (the board hides these issues, and Jira's Velocity "
+        f"commitment counts them as 0; sprintsync counts them as To Do): {listed}"
+    )
+    keys = tuple(key for keys in by_status.values() for key in keys)
+    return [QualityCheck(check="status_off_board", keys=keys, text=text)]
 
 
 def _subtasks(context: DayContext) -> list[QualityCheck]:

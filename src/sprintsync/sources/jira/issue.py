@@ -63,6 +63,12 @@ def _status(fields: Mapping[str, Any]) -> tuple[str | None, str]:
     return (str(status["id"]) if "id" in status else None), str(status.get("name") or "")
 
 
+def _on_board(status_id: str | None, context: IssueContext) -> bool:
+    """Whether the status is on one of the board's columns (a board with none: not known)."""
+    columns = context.states.board.column_of_status
+    return status_id is None or not columns or status_id in columns
+
+
 def build_timelines(
     fields: Mapping[str, Any], changes: Sequence[Change], context: IssueContext
 ) -> dict[str, Timeline[Any]]:
@@ -136,6 +142,7 @@ def to_tracked_issue(
     kind = fields.get("issuetype") or {}
     details, result = build_description(fields.get("description"))
     key = str(raw["key"])
+    status_id, status_name = _status(fields)
     return TrackedIssue(
         key=key,
         title=str(fields.get("summary") or ""),
@@ -147,7 +154,8 @@ def to_tracked_issue(
         is_subtask=bool(kind.get("subtask")),
         url=f"{context.base_url.rstrip('/')}/browse/{key}",
         assignee=(fields.get("assignee") or {}).get("displayName"),
-        status_name=_status(fields)[1],
+        status_name=status_name,
+        status_on_board=_on_board(status_id, context),
         blocked_by=build_blocked_by(fields.get("issuelinks")),
         details=details,
         result=result,
