@@ -165,6 +165,21 @@ def test_statuses_on_no_board_column_are_listed_by_status():
     )
 
 
+def test_issues_also_in_another_open_sprint_are_named_with_it():
+    """An issue also planned into Sprint 6: one finding with the key and the other sprint."""
+    issues = (
+        replace(issue("TWICE"), other_open_sprints=("Sprint 6",)),
+        issue("ONCE"),
+        replace(issue("LEFT", member=False), other_open_sprints=("Sprint 6",)),
+    )
+    view = view_of(*issues, as_of=MONDAY)
+    [found] = [c for c in view.sections.data_quality if c.check == "several_open_sprints"]
+    assert found.keys == ("TWICE",)
+    assert found.text == (
+        "Issues also in another open sprint, whose points count there too: TWICE (Sprint 6)"
+    )
+
+
 def test_a_clean_sprint_has_no_findings():
     """Estimated issues, no plan, within its dates: the panel is empty."""
     assert view_of(issue("A"), as_of=MONDAY).sections.data_quality == ()

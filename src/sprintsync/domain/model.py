@@ -101,6 +101,7 @@ class TrackedIssue:
     # False when the current status is on no column of the board (Jira): the board hides the
     # issue, and sprintsync counts it as To Do.
     status_on_board: bool = True
+    other_open_sprints: tuple[str, ...] = ()  # names of other active or future sprints it is in
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,19 @@ from sprintsync.sources.jira.changelog import (
     parse_history,
     sprint_ids,
 )
+from sprintsync.sources.jira.compact import to_compact_issue, to_issue
 from sprintsync.sources.jira.issue import (
     IssueContext,
     build_blocked_by,
     build_epic,
     to_tracked_issue,
 )
-from sprintsync.sources.jira.parse import StateMap, to_board_config, to_field_ids
+from sprintsync.sources.jira.parse import (
+    StateMap,
+    to_board_config,
+    to_field_ids,
+    to_open_sprints,
+)
 
 IDS = to_field_ids(FIELDS, estimate=None, board=42)
 CONTEXT = IssueContext(
@@ -242,3 +248,34 @@ def test_a_status_on_no_board_column_is_marked_off_the_board():
     off = tracked(fake)
     assert off.status_on_board is False
     assert off.status_name == "QA Review"
+
+
+def test_other_open_sprints_are_named_and_closed_ones_ignored():
+    """Sprint objects by state; a legacy string by its state attribute, named by its id."""
+    legacy_future = (
+        "com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=7,rapidViewId=42,"
+        "state=FUTURE,name=Sprint 7, with a comma,startDate=<null>,endDate=<null>]"
+    )
+    value = [
+        {"id": 4, "name": "Sprint 4", "state": "closed"},
+        {"id": 5, "name": "Sprint 5", "state": "active"},
+        {"id": 6, "name": "Sprint 6", "state": "future"},
+        legacy_future,
+    ]
+    assert to_open_sprints(value) == (
+        ("5", "Sprint 5", "active"),
+        ("6", "Sprint 6", "future"),
+        ("7", "sprint 7", "future"),
+    )
+    fake = issue(
+        "8",
+        "PRD-8",
+        "Planned twice",
+        state="To Do",
+        points=2,
+        sprints=[S5, sprint(6, "Sprint 6", "future", board=42)],
+        created="2025-01-20T09:00:00.000+0000",
+    )
+    assert tracked(fake).other_open_sprints == ("Sprint 6",)
+    compact = to_compact_issue({"id": "8", "key": "PRD-8", "fields": fake.fields}, CONTEXT)
+    assert to_issue(compact, [], CONTEXT, cutoff=LATER).other_open_sprints == ("Sprint 6",)

@@ -3,8 +3,8 @@
 Checks, each with the keys behind it: unestimated issues (counted as 0, SEMANTICS §1),
 sub-tasks whose estimate is not counted (§1, `count_subtasks: false`), plan items with no
 issue and sprint issues no item claims (§6), the plan's `total_points` against the committed
-points (§4), issues whose status is on no column of the board (Jira), an active sprint past
-its end date, and the source's notices.
+points (§4), issues whose status is on no column of the board and issues also in another
+open sprint (Jira), an active sprint past its end date, and the source's notices.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def build_quality(
     checks += _subtasks(context)
     checks += _plan_checks(context, plan)
     checks += _off_board(context)
+    checks += _other_open_sprints(context)
     sprint = context.ledger.sprint
     if sprint.state == "active" and past_end > 0 and context.end_date is not None:
         unit = "day" if past_end == 1 else "days"
@@ -66,6 +67,24 @@ def _off_board(context: DayContext) -> list[QualityCheck]:
     )
     keys = tuple(key for keys in by_status.values() for key in keys)
     return [QualityCheck(check="status_off_board", keys=keys, text=text)]
+
+
+def _other_open_sprints(context: DayContext) -> list[QualityCheck]:
+    """Issues that are also in another active or future sprint (Jira counts them in each)."""
+    found = []
+    for key, line in context.issues.items():
+        tracked = context.tracked.get(key)
+        if (
+            tracked is not None
+            and tracked.other_open_sprints
+            and line.outcome is not Outcome.REMOVED
+        ):
+            found.append((key, tracked.other_open_sprints))
+    if not found:
+        return []
+    listed = ", ".join(f"{key} ({', '.join(names)})" for key, names in found)
+    text = f"Issues also in another open sprint, whose points count there too: {listed}"
+    return [QualityCheck(check="several_open_sprints", keys=tuple(k for k, _ in found), text=text)]
 
 
 def _subtasks(context: DayContext) -> list[QualityCheck]:

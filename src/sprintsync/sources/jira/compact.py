@@ -17,7 +17,7 @@ from sprintsync.sources.jira.issue import (
     build_epic,
     to_tracked_issue,
 )
-from sprintsync.sources.jira.parse import to_sprint_ids
+from sprintsync.sources.jira.parse import to_open_sprints, to_sprint_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def to_compact_fields(fields: Mapping[str, Any], context: IssueContext) -> dict[
             {"type": {"name": BLOCKS_LINK}, "inwardIssue": {"key": key}}
             for key in build_blocked_by(fields.get("issuelinks"))
         ],
-        ids.sprint: [{"id": i} for i in sorted(to_sprint_ids(fields.get(ids.sprint)))],
+        ids.sprint: _compact_sprints(fields.get(ids.sprint)),
         ids.estimate: fields.get(ids.estimate),
     }
     if ids.flagged:
@@ -70,6 +70,12 @@ def to_compact_fields(fields: Mapping[str, Any], context: IssueContext) -> dict[
     if epic is not None:
         compact["parent"] = {"key": epic, "fields": {"issuetype": {"name": "Epic"}}}
     return compact
+
+
+def _compact_sprints(value: object) -> list[dict[str, str]]:
+    """The Sprint field's ids; the open ones keep their name and state (`to_open_sprints`)."""
+    open_sprints = {i: {"name": name, "state": state} for i, name, state in to_open_sprints(value)}
+    return [{"id": i, **open_sprints.get(i, {})} for i in sorted(to_sprint_ids(value))]
 
 
 def to_compact_issue(raw: Mapping[str, Any], context: IssueContext) -> CompactIssue:

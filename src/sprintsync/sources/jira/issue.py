@@ -11,7 +11,13 @@ from sprintsync.domain import JSON, Timeline, TrackedIssue, WorkState
 from sprintsync.domain.points import to_estimate
 from sprintsync.sources.jira import adf, wiki
 from sprintsync.sources.jira.changelog import Change, Tracked, parse_points, sprint_ids
-from sprintsync.sources.jira.parse import FieldIds, StateMap, parse_time, to_sprint_ids
+from sprintsync.sources.jira.parse import (
+    FieldIds,
+    StateMap,
+    parse_time,
+    to_open_sprints,
+    to_sprint_ids,
+)
 
 T = TypeVar("T")
 BLOCKS_LINK = "Blocks"
@@ -156,6 +162,11 @@ def to_tracked_issue(
         assignee=(fields.get("assignee") or {}).get("displayName"),
         status_name=status_name,
         status_on_board=_on_board(status_id, context),
+        other_open_sprints=tuple(
+            name
+            for sprint_id, name, _state in to_open_sprints(fields.get(context.fields.sprint))
+            if sprint_id != context.sprint_id
+        ),
         blocked_by=build_blocked_by(fields.get("issuelinks")),
         details=details,
         result=result,

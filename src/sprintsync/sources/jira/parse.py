@@ -88,6 +88,31 @@ def to_sprint_id(value: object) -> str | None:
     return None
 
 
+# The state attribute of a legacy string (ACTIVE, FUTURE, CLOSED); it holds no comma.
+_LEGACY_SPRINT_STATE = re.compile(r"[\[,]state=([A-Za-z]+)[,\]]")
+OPEN_SPRINT_STATES = frozenset({"active", "future"})
+
+
+def to_open_sprints(value: object) -> tuple[tuple[str, str, str], ...]:
+    """(id, name, state) of each active or future sprint in a Sprint field value.
+
+    A legacy string's name may hold commas and brackets, so it is named by its id.
+    """
+    found = []
+    for entry in value if isinstance(value, list) else ():
+        sprint_id = to_sprint_id(entry)
+        if sprint_id is None:
+            continue
+        if isinstance(entry, dict):
+            state, name = str(entry.get("state") or "").lower(), entry.get("name")
+        else:
+            legacy = _LEGACY_SPRINT_STATE.search(str(entry))
+            state, name = (legacy.group(1).lower() if legacy else ""), None
+        if state in OPEN_SPRINT_STATES:
+            found.append((sprint_id, str(name or f"sprint {sprint_id}"), state))
+    return tuple(found)
+
+
 def to_sprint_ids(value: object) -> frozenset[str]:
     """The sprint ids of a Sprint field (a list of objects or legacy strings; null is none)."""
     if not isinstance(value, list):
