@@ -155,6 +155,29 @@ def write_config(
     return path
 
 
+TEAM = """\
+  - name: {name}
+    source: {{type: jira, deployment: cloud, url: {url}, board: {board}, sprint: {sprint}}}
+    publish:
+      - {{type: file, path: out/{name}.json}}
+"""
+
+
+def write_teams(tmp_path: Path, url: str, teams: list[tuple[str, int, str]], **top: int) -> Path:
+    """A config with one team per (name, board, sprint), each writing out/NAME.json."""
+    head = "".join(f"{key}: {value}\n" for key, value in top.items())
+    body = "".join(
+        TEAM.format(name=name, url=url, board=board, sprint=sprint) for name, board, sprint in teams
+    )
+    path = tmp_path / "sprintsync.yaml"
+    path.write_text(
+        f"timezone: Europe/Berlin\n{head}http: {{max_wait_seconds: 0, base_wait_seconds: 0}}\n"
+        f"teams:\n{body}",
+        encoding="utf-8",
+    )
+    return path
+
+
 def run(config: Path, *args: str) -> int:
     """`sprintsync run --config FILE ...` in-process."""
     return main(["run", "--config", str(config), *args])

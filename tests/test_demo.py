@@ -1,23 +1,8 @@
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from sprintsync.demo import DEMO_BASE_URL, DEMO_BOARD, DEMO_TIMEZONE, demo_transport
+from demo_helpers import BERLIN, CUTOFF, fetch_demo
+from sprintsync.demo import DEMO_BASE_URL
 from sprintsync.domain import WorkState
-from sprintsync.http import RetryPolicy, RunBudget, build_client
-from sprintsync.sources.jira import JiraCloudSource
-
-BERLIN = ZoneInfo(DEMO_TIMEZONE)
-CUTOFF = datetime(2025, 1, 25, 23, 0, tzinfo=UTC)  # end of day 2 in Berlin
-
-
-async def fetch_demo():
-    """JiraCloudSource over the recorded demo answers."""
-    budget = RunBudget(policy=RetryPolicy(max_wait_seconds=0, base_wait_seconds=0))
-    async with build_client(
-        service="Jira", base_url=DEMO_BASE_URL, budget=budget, transport=demo_transport()
-    ) as client:
-        source = JiraCloudSource(client, board=DEMO_BOARD, base_url_for_links=DEMO_BASE_URL)
-        return await source.fetch(cutoff=CUTOFF)
 
 
 def done_day(issue) -> date | None:

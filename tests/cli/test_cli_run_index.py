@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.test_cli_run_teams import write_teams
 from fakes.jira_sample import sample_jira
-from jira_helpers import run
+from jira_helpers import run, write_teams
 
 NOW = "2026-11-20T12:00:00+00:00"
 

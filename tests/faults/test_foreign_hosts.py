@@ -6,7 +6,7 @@ import pytest
 from fakes.server import FakeRequest, FakeResponse, serve
 from faults.harness import run_world
 from faults.injector import Injection
-from faults.test_secrets import JIRA_SECRET, everything_written, forbidden, sink_world
+from faults.leaks import JIRA_SECRET, everything_written, forbidden, sink_world
 from faults.worlds import JiraWorld
 
 LISTINGS = {

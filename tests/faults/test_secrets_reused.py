@@ -5,7 +5,7 @@ from fakes.server import FakeResponse
 from faults.catalogue import HTML
 from faults.harness import run_world
 from faults.injector import Injection
-from faults.test_secrets import JIRA_SECRET, everything_written, forbidden
+from faults.leaks import JIRA_SECRET, everything_written, forbidden
 from faults.worlds import JIRA_EMAIL, PAGE_TITLE, ConfluenceWorld, JiraWorld
 
 CONFLUENCE_EMAIL = "bot@acme.test"

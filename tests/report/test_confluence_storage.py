@@ -133,3 +133,19 @@ def test_bidi_controls_are_dropped_from_tracker_text():
     headings = ["".join(h.itertext()) for h in root.iter("h4")]
     assert "MON-001: Evil right to left title (4 points)" in headings
     assert "ab" in ["".join(e.itertext()) for e in root.iter("li")]
+
+
+def test_characters_xml_cannot_carry_are_dropped_from_tracker_text():
+    """Lone surrogates, control characters and U+FFFE/U+FFFF never reach the page body."""
+    view = sprint5_view()
+    day = view.days[0]
+    title = "Evil\ud800 \x01con\x1ftrol\udfff \ufffetitle\uffff"
+    task = dataclasses.replace(day.completed[0], title=title)
+    body = render_storage(
+        dataclasses.replace(
+            view, days=(dataclasses.replace(day, completed=(task,)), *view.days[1:])
+        )
+    )
+    assert not any(char in body for char in "\ud800\udfff\x01\x1f\ufffe\uffff")
+    headings = ["".join(h.itertext()) for h in parse_storage(body).iter("h4")]
+    assert "MON-001: Evil control title (4 points)" in headings

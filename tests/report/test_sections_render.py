@@ -4,6 +4,7 @@ from datetime import date
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from demo_helpers import CUTOFF, fetch_demo
 from fakes.confluence import parse_storage
 from ledger_helpers import BERLIN, DOING, done_at, issue
 from report.sections_helpers import ALL, utc, view_of
@@ -20,7 +21,6 @@ from sprintsync.report.json_report import load_schema, render_json
 from sprintsync.report.markdown import render_markdown
 from sprintsync.report.storage import render_storage
 from sprintsync.report.view import build_report_view
-from test_demo import CUTOFF, fetch_demo
 
 VALIDATOR = Draft202012Validator(load_schema(), format_checker=FormatChecker())
 HEADINGS = (
