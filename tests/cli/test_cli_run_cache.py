@@ -10,11 +10,19 @@ import pytest
 
 from fakes.jira import FakeJira
 from fakes.jira_bulk import NOW, SPRINT_42, bulk_jira
-from fakes.jira_world import SPRINT_FIELD, history, issue, sprint_item, status_item
+from fakes.jira_world import (
+    SPRINT_FIELD,
+    clear_flag_with_comment,
+    history,
+    issue,
+    sprint_item,
+    status_item,
+)
 from fakes.jira_world import status as status_value
 from fakes.server import RunningServer
 from jira_helpers import run, write_config
 
+NOTE = "Pool resized after the incident"
 NAMES = {"41": "ABC Sprint 41", "42": "ABC Sprint 42", "43": "ABC Sprint 43"}
 SETUP_CALLS = 4  # myself, the board's sprints, its configuration, the field list
 
@@ -72,6 +80,7 @@ def change_the_world(fake: FakeJira) -> dict[str, str]:
     """Edits after the first run, each with its history and a new `updated`: the keys touched."""
     members = [i for i in in_sprint(fake) if i.fields["status"]["name"] != "Done"]
     done, leaving, deleted = members[0], members[1], members[2]
+    clear_flag_with_comment(members[3], raised=stamp(0.5), cleared=stamp(1), text=NOTE, hid=90100)
     before = done.fields["status"]["name"]
     done.histories.append(history(90001, stamp(1), status_item(before, "Done")))
     done.fields.update(status=status_value("Done"), updated=stamp(1))
@@ -125,6 +134,7 @@ def test_cached_rerun_publishes_the_same_json_as_a_full_run(jira, credentials, t
     assert run(config, "--now", clock(2), "--full") == 0
     assert status_json(tmp_path) == cached
     assert (tmp_path / "out/checkout.md").read_text(encoding="utf-8") == markdown
+    assert f"- **Resolution**: {NOTE}" in markdown  # the clearing comment, on both paths
     assert cached_requests < requests(fake)
     assert cached != first
     text = json.dumps(cached)

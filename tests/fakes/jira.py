@@ -57,6 +57,7 @@ SEARCH_KEYS = {
     "failFast",
 }
 BULK_KEYS = {"issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"}
+COMMENTS = re.compile(r"/rest/api/([23])/issue/([^/]+)/comment")
 CHARTS = re.compile(
     r"/rest/greenhopper/(?:1\.0|latest)/rapid/charts/(sprintreport|velocity)(?:\.json)?"
 )
@@ -111,6 +112,8 @@ class FakeJira:
     sprint_page_size: int = 2
     latency_seconds: float = 0.0
     issue_errors: set[str] = field(default_factory=set)
+    comment_page_cap: int = 2  # the most comments a page holds, whatever maxResults asks
+    comment_requests: list[str] = field(default_factory=list)  # issue keys, in request order
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     faults: list[FaultRule] = field(default_factory=list)
     clock: datetime | None = None  # the report's "now"; None: after every event of the world
@@ -199,7 +202,7 @@ class FakeJira:
         secret = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
         return request.headers.get("authorization") == f"Basic {secret}"
 
-    def _route(self, request: FakeRequest) -> FakeResponse:
+    def _route(self, request: FakeRequest) -> FakeResponse:  # noqa: PLR0911 - one per route
         path, method = request.path, request.method
         if re.fullmatch(r"/rest/api/[23]/search", path):
             return errors(GONE, status=410)
@@ -222,7 +225,34 @@ class FakeJira:
         one = re.fullmatch(r"/rest/agile/1\.0/sprint/(\d+)", path)
         if one and method == "GET":
             return self._sprint(int(one.group(1)))
+        notes = COMMENTS.fullmatch(path)
+        if notes and method == "GET" and notes.group(1) == "3":
+            return self.comments(request, notes.group(2), body="adf")
         return errors(f"No route for {method} {path}", status=404)
+
+    def comments(self, request: FakeRequest, key: str, *, body: str) -> FakeResponse:
+        """`GET /rest/api/{2,3}/issue/{key}/comment`: PageOfComments by startAt/maxResults."""
+        self.comment_requests.append(key)
+        found = self._find(key)
+        if found is None:
+            return errors(
+                "Issue does not exist or you do not have permission to see it.", status=404
+            )
+        start = int(request.arg("startAt") or 0)
+        size = min(int(request.arg("maxResults") or 100), self.comment_page_cap)
+        page = found.comments[start : start + size]
+        beans = [
+            {k: v for k, v in c.items() if k not in {"adf", "wiki"}} | {"body": c[body]}
+            for c in page
+        ]
+        return FakeResponse(
+            body={
+                "startAt": start,
+                "maxResults": size,
+                "total": len(found.comments),
+                "comments": beans,
+            }
+        )
 
     def _myself(self, _request: FakeRequest) -> FakeResponse:
         return FakeResponse(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fakes.jira import FakeJira, errors, query_list
+from fakes.jira import COMMENTS, FakeJira, errors, query_list
 from fakes.jira_world import FIELDS, SPRINT_FIELD, FakeIssue
 from fakes.jql import World, moment
 from fakes.server import FakeRequest, FakeResponse
@@ -109,6 +109,9 @@ class FakeJiraDataCenter(FakeJira):
         }
         if (method, path) in simple:
             return simple[(method, path)](request)
+        notes = COMMENTS.fullmatch(path)
+        if notes and method == "GET" and notes.group(1) == "2":
+            return self.comments(request, notes.group(2), body="wiki")
         one = ISSUE_PATH.fullmatch(path)
         if one and method == "GET":
             return self._dc_issue(request, one.group(1), paged=bool(one.group(2)))

@@ -281,6 +281,36 @@ def history(hid: int, created: str, *items: dict[str, Any]) -> dict[str, Any]:
     return {"id": str(hid), "author": AUTHOR, "created": created, "items": list(items)}
 
 
+def comment(cid: int, created: str, text: str, *, flag_off: bool = True) -> dict[str, Any]:
+    """A comment as both APIs hold it: `adf` (Cloud v3 body) and `wiki` (Data Center v2 body).
+
+    With `flag_off`, shaped like the comment Jira's UI posts when a flag is cleared with a
+    comment: "(flagoff) Flag removed", then the user's text.
+    """
+    emoticon = {"type": "emoji", "attrs": {"shortName": ":flagoff:", "id": "atlassian-flag_off"}}
+    lead = [emoticon, {"type": "text", "text": " Flag removed"}] if flag_off else []
+    blocks = [{"type": "paragraph", "content": lead}] if flag_off else []
+    wiki = f"(flagoff) Flag removed\n\n{text}" if flag_off else text
+    return {
+        "id": str(cid),
+        "author": AUTHOR,
+        "created": created,
+        "updated": created,
+        "adf": adf(*blocks, paragraph(text)),
+        "wiki": wiki,
+    }
+
+
+def clear_flag_with_comment(
+    found: FakeIssue, *, raised: str, cleared: str, text: str, hid: int
+) -> None:
+    """Edit `found`: its flag raised at `raised`, cleared at `cleared` with comment `text`."""
+    found.histories.append(history(hid, raised, flagged_item(on=True)))
+    found.histories.append(history(hid + 1, cleared, flagged_item(on=False)))
+    found.comments.append(comment(hid, cleared, text))
+    found.fields.update({FLAGGED_FIELD: None, "updated": cleared})
+
+
 def adf(*blocks: dict[str, Any]) -> dict[str, Any]:
     """An ADF document."""
     return {"type": "doc", "version": 1, "content": list(blocks)}
@@ -308,6 +338,7 @@ class FakeIssue:
     fields: dict[str, Any]
     histories: list[dict[str, Any]] = field(default_factory=list)
     in_board_filter: bool = True
+    comments: list[dict[str, Any]] = field(default_factory=list)  # from `comment()`, oldest first
 
 
 def issue(

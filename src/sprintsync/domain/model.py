@@ -102,6 +102,9 @@ class TrackedIssue:
     # issue, and sprintsync counts it as To Do.
     status_on_board: bool = True
     other_open_sprints: tuple[str, ...] = ()  # names of other active or future sprints it is in
+    # (moment the flag was cleared, resolution text) per clear with a comment (Jira only):
+    # the text of the comment made when the flag was cleared (docs/read-the-report.md).
+    flag_notes: tuple[tuple[datetime, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sprintsync.report.model import (
     ProgressView,
     VelocityView,
 )
+from sprintsync.report.resolution import FLAG_CLEARED, build_resolution
 from sprintsync.report.text import format_points, long_date, percent
 
 ON_TRACK_SHARE = 0.9  # first day: "On track" at >= 90% of the needed pace
@@ -162,11 +163,18 @@ def _blockers(
         keys = sorted(flags.keys() | day.blocked.keys(), key=position.__getitem__)
     for key in keys:
         if key in flags:
-            cleared = "flag cleared" if flags[key] else None
+            cleared = _cleared(context, key, day.figures.date) if flags[key] else None
             found.append(BlockerView(f"{context.issues[key].title} ({key})", cleared))
         if day.is_last and key in day.blocked:
             found.append(BlockerView(day.blocked[key]))
     return tuple(found)
+
+
+def _cleared(context: DayContext, key: str, day: date) -> str:
+    """The clearing comment's text (the source's flag-clear note), else "flag cleared"."""
+    tracked = context.tracked.get(key)
+    note = build_resolution(tracked, day, zone=context.zone, cutoff=context.ledger.cutoff)
+    return note or FLAG_CLEARED
 
 
 def _blocked_issues(context: DayContext) -> dict[str, str]:

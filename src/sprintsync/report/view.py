@@ -24,7 +24,9 @@ Documented rules (templates only place these values; they do no arithmetic):
   "Accelerating" if velocity >= 1.25 x v0, "Slowing" if velocity <= 0.75 x v0, else "Steady"
   (when v0 = 0: "Accelerating" if velocity > 0, else "Steady").
 - Blockers of a day: the plan day's blockers, then every issue flagged at any moment of the day
-  ("<title> (<key>)", resolution "flag cleared" when the flag is off at the day's end), and on
+  ("<title> (<key>)", resolution when the flag is off at the day's end: the text of that
+  day's flag-clear note, the comment made at the clear (report/resolution.py), else "flag
+  cleared"), and on
   the last reported day every issue not Done that is blocked by an unresolved issue.
 - Insights of a day: the plan day's notes, then scope changes that day (added, removed,
   re-estimated points), the pace still needed (remaining points / working days left after the

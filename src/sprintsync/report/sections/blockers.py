@@ -5,7 +5,9 @@ is up at the cut-off or the source reports it blocked by an unresolved issue ("i
 links). Flagged since = the date of the last change raising the flag (None when it was up
 before the recorded history begins); age = working days after that date up to the cut-off's
 day (Friday to Monday is 1). Blocks = the sprint's issues blocked by it. Links carry no date
-in the fetched data, so a blocker known only from a link has no age.
+in the fetched data, so a blocker known only from a link has no age. A flag cleared on the
+cut-off's day with a clearing comment (the source's flag-clear note) lists the issue as a
+resolved blocker, its resolution the comment's text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date
 
 from sprintsync.domain import Ledger, Outcome, SprintData, TrackedIssue
 from sprintsync.report.context import DayContext
+from sprintsync.report.resolution import build_resolution
 from sprintsync.report.sections.calendar import age_in_working_days
 from sprintsync.report.sections.model import BlockerAgeView
 from sprintsync.report.text import long_date
@@ -48,7 +51,8 @@ def build_blockers(context: DayContext) -> tuple[BlockerAgeView, ...]:
         if tracked is None or issue.outcome is not Outcome.NOT_COMPLETED:
             continue
         flagged = tracked.flagged.value_at(cutoff)
-        if not flagged and not tracked.blocked_by:
+        resolution = None if flagged else _resolution(tracked, today, context)
+        if not flagged and not tracked.blocked_by and resolution is None:
             continue
         since = _flagged_since(tracked, context) if flagged else None
         age = age_in_working_days(since, today, context.working_days) if since else None
@@ -61,11 +65,18 @@ def build_blockers(context: DayContext) -> tuple[BlockerAgeView, ...]:
                 age_working_days=age,
                 blocked_by=tracked.blocked_by,
                 blocks=tuple(blocks.get(key, ())),
-                text=_text(key, issue.title, flagged=flagged, since=since, age=age),
+                text=_text(key, issue.title, flagged=flagged, since=since, age=age)
+                if resolution is None
+                else f"{issue.title} ({key}): flag cleared on {long_date(today)}",
+                resolution=resolution,
             )
         )
     found.sort(key=lambda b: (b.flagged_since is None, b.flagged_since or date.max))
     return tuple(found)
+
+
+def _resolution(tracked: TrackedIssue, today: date, context: DayContext) -> str | None:
+    return build_resolution(tracked, today, zone=context.zone, cutoff=context.ledger.cutoff)
 
 
 def _flagged_since(tracked: TrackedIssue, context: DayContext) -> date | None:

@@ -48,6 +48,7 @@ class BlockerAgeView:
     blocked_by: tuple[str, ...]
     blocks: tuple[str, ...]
     text: str
+    resolution: str | None = None  # a flag cleared on the cut-off's day: the clearing comment
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -105,6 +105,13 @@ def _changes(view: ChangesView) -> dict[str, Any]:
 
 
 def _blocker(view: BlockerAgeView) -> dict[str, Any]:
+    found = _blocker_fields(view)
+    if view.resolution is not None:  # only resolved blockers carry it (earlier files unchanged)
+        found["resolution"] = view.resolution
+    return found
+
+
+def _blocker_fields(view: BlockerAgeView) -> dict[str, Any]:
     return {
         "key": view.key,
         "title": view.title,

@@ -34,6 +34,8 @@ MAX_BULK_FETCH_ISSUES = 100
 # this many times before the run stops rather than compute figures without them.
 ISSUE_ERROR_ROUNDS = 3
 SPRINT_PAGE_SIZE = 50
+# getComments: maxResults defaults to 100 (spec); `total` says when the pages end.
+COMMENT_PAGE_SIZE = 100
 # BulkChangelogRequestBean: issueIdsOrKeys 1..1000, fieldIds 0..10 (API-NOTES A.2.1).
 MAX_BULK_ISSUES = 1000
 MAX_BULK_FIELDS = 10
@@ -149,6 +151,19 @@ class BaseJiraApi(abc.ABC):
             not_found=f"board {self._board} not found or not visible",
         )
         return to_object(config, what=f"the configuration of board {self._board}")
+
+    async def fetch_comment_page(self, key: str, *, start_at: int) -> JSONObject:
+        """`GET {platform}/issue/{key}/comment`: one page of comments, oldest first (startAt)."""
+        what = f"the comments of {key}"
+        page = await self._get(
+            f"{self.platform}/issue/{key}/comment",
+            what=what,
+            not_found=f"issue {key} not found or not visible",
+            startAt=start_at,
+            maxResults=COMMENT_PAGE_SIZE,
+            orderBy="created",
+        )
+        return to_object(page, what=what)
 
     async def fetch_fields(self) -> list[JSONObject]:
         """`GET {platform}/field`: every field with its id, name and schema (A.3)."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import structlog
 
-from sprintsync.domain import JSONObject, SprintData, TrackedIssue
+from sprintsync.domain import JSON, JSONObject, SprintData, TrackedIssue
 from sprintsync.http import gather_all
 from sprintsync.sources.jira.api import BaseJiraApi, JiraApi
 from sprintsync.sources.jira.api_dc import JiraDataCenterApi
@@ -19,6 +19,7 @@ from sprintsync.sources.jira.changelog import (
     mentions_sprint,
     to_changes,
 )
+from sprintsync.sources.jira.comments import add_flag_notes, adf_body_text, wiki_body_text
 from sprintsync.sources.jira.incremental import (
     CacheOptions,
     CachingFetch,
@@ -110,6 +111,7 @@ class JiraSource:
     """
 
     api_class: type[BaseJiraApi] = JiraApi
+    comment_text: staticmethod[[JSON], str] = staticmethod(adf_body_text)
 
     def __init__(
         self,
@@ -159,6 +161,11 @@ class JiraSource:
         )
         tracked, notices = await self._fetch_tracked(
             config, context, since=sprint.start, cutoff=cutoff
+        )
+        # After the cache: comments are asked again each run, only for issues whose flag was
+        # cleared in the window, so a cached rerun and a full one read the same notes.
+        tracked = await add_flag_notes(
+            self._api, tracked, since=sprint.start, cutoff=cutoff, text_of=self.comment_text
         )
         log.info("jira.sprint_fetched", board=self._board, sprint=sprint.id, issues=len(tracked))
         return SprintData(
@@ -262,6 +269,7 @@ class JiraDataCenterSource(JiraSource):
     """Jira Data Center: REST v2 search and per-issue changelogs (Bearer PAT, A.9)."""
 
     api_class = JiraDataCenterApi
+    comment_text = staticmethod(wiki_body_text)  # REST v2: wiki-markup string bodies
 
     async def _fetch_tracked(
         self, config: BoardConfig, context: IssueContext, *, since: datetime, cutoff: datetime
