@@ -115,6 +115,20 @@ class KeptSprint:
         raws = [({"key": e.compact.key, "fields": e.compact.fields}, e.changes) for e in final]
         return build_points_notices(raws, self._context.fields.estimate)
 
+    def keep_roles(
+        self, previous: SprintCache, everyone: list[str], roles: dict[str, Role], *, fetched: int
+    ) -> None:
+        """Members, removed and checked from a rerun's roles (search order), and its log line."""
+        self.members = [i for i in everyone if roles.get(i) == "member"]
+        self.removed = [i for i in everyone if roles.get(i) == "removed"]
+        self.checked = {i for i, role in roles.items() if role == "checked"}
+        log.info(
+            "jira.cache_used",
+            issues=len(self.members) + len(self.removed),
+            fetched=fetched,
+            dropped=len(previous.issues.keys() - roles.keys()),
+        )
+
     def to_cache(self, *, key: str, fetched_at: datetime) -> SprintCache:
         """What this fetch saw, as the next run's cache."""
         wanted = (*self.members, *self.removed)
@@ -165,15 +179,7 @@ class CachingPipeline(KeptSprint, CloudPipeline):
         except ExceptionGroup as failed:
             raise _first(failed) from None
         roles = self._roles(previous, everyone, set(fetch))
-        self.members = [i for i in everyone if roles.get(i) == "member"]
-        self.removed = [i for i in everyone if roles.get(i) == "removed"]
-        self.checked = {i for i, role in roles.items() if role == "checked"}
-        log.info(
-            "jira.cache_used",
-            issues=len(self.members) + len(self.removed),
-            fetched=len(fetch),
-            dropped=len(previous.issues.keys() - roles.keys()),
-        )
+        self.keep_roles(previous, everyone, roles, fetched=len(fetch))
         return [self._built[i] for i in (*self.members, *self.removed)]
 
     def _roles(

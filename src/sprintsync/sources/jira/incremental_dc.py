@@ -111,15 +111,7 @@ class DataCenterFetch(KeptSprint):
             role = self._role(previous, issue_id, found.get(issue_id))
             if role is not None:
                 roles[issue_id] = role
-        self.members = [i for i in everyone if roles.get(i) == "member"]
-        self.removed = [i for i in everyone if roles.get(i) == "removed"]
-        self.checked = {i for i, role in roles.items() if role == "checked"}
-        log.info(
-            "jira.cache_used",
-            issues=len(self.members) + len(self.removed),
-            fetched=len(fetch),
-            dropped=len(previous.issues.keys() - roles.keys()),
-        )
+        self.keep_roles(previous, everyone, roles, fetched=len(fetch))
         return self._tracked()
 
     def _role(
