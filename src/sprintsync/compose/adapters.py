@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -35,14 +36,14 @@ from sprintsync.preflight import (
     confluence_deployment,
     confluence_uses_pat,
 )
-from sprintsync.sinks.confluence import ConfluenceSink
 from sprintsync.sinks.file import FileSink
-from sprintsync.sinks.github import GitHubCommentSink
-from sprintsync.sources.github import BlockedMarker, GitHubProjectsSource
-from sprintsync.sources.github.graphql import graphql_endpoint
 from sprintsync.sources.jira import JiraCloudSource, JiraDataCenterSource
 from sprintsync.sources.jira.incremental import CacheOptions
 from sprintsync.state import DryRunSnapshotStore, SnapshotStore
+
+if TYPE_CHECKING:  # the GitHub and Confluence adapters load when a team uses them
+    from sprintsync.sinks.confluence import ConfluenceSink
+    from sprintsync.sources.github import BlockedMarker, GitHubProjectsSource
 
 log = structlog.get_logger("sprintsync.compose")
 
@@ -112,6 +113,8 @@ async def github_source(
     source: GitHubSourceConfig, wiring: Wiring, *, timezone: ZoneInfo
 ) -> GitHubProjectsSource:
     """The GitHub Projects source of a team (a dry run's wiring stores no snapshot)."""
+    from sprintsync.sources.github import GitHubProjectsSource  # noqa: PLC0415 - see TYPE_CHECKING
+
     client = await github_client(
         wiring, api_url=source.api_url, token=wiring.secrets.projects_token()
     )
@@ -137,6 +140,8 @@ async def github_source(
 def _blocked_marker(blocked: GitHubBlockedConfig | None) -> BlockedMarker | None:
     if blocked is None:
         return None
+    from sprintsync.sources.github import BlockedMarker  # noqa: PLC0415 - see TYPE_CHECKING
+
     return BlockedMarker(label=blocked.label, field=blocked.field, option=blocked.option)
 
 
@@ -155,6 +160,8 @@ async def open_sinks(team: TeamConfig, wiring: Wiring) -> list[Sink]:
 
 async def confluence_sink(sink: ConfluenceSinkConfig, wiring: Wiring) -> ConfluenceSink:
     """The Confluence sink of one destination, its client opened with the run's policy."""
+    from sprintsync.sinks.confluence import ConfluenceSink  # noqa: PLC0415 - see TYPE_CHECKING
+
     secrets = wiring.secrets
     auth, headers, credential = atlassian_auth(
         pat=secrets.confluence_pat if confluence_uses_pat(sink, secrets) else None,
@@ -190,6 +197,8 @@ def github_comment_target(
 async def _github_comment_sink(
     sink: GitHubCommentSinkConfig, team: TeamConfig, wiring: Wiring, *, index: int
 ) -> Sink:
+    from sprintsync.sinks.github.comment import GitHubCommentSink  # noqa: PLC0415 - on use
+    from sprintsync.sources.github.graphql import graphql_endpoint  # noqa: PLC0415 - on use
 
     repo, issue = github_comment_target(sink, team, wiring.loaded, index=index)
     client = await github_client(wiring, api_url=sink.api_url, token=wiring.secrets.github_token)

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path, PurePath
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 import structlog
 
 from sprintsync.app import TeamJob, TeamOutcome, log_summary, run_team
 from sprintsync.compose.adapters import github_comment_target, open_sinks, open_source
-from sprintsync.compose.index import index_row, publish_index
 from sprintsync.compose.summary import (
     Destination,
     TeamResult,
@@ -24,7 +23,6 @@ from sprintsync.compose.summary import (
     render_preview,
     report_outcome,
 )
-from sprintsync.compose.velocity import fetch_velocity_history
 from sprintsync.compose.wiring import Wiring, opened_wiring, run_budget
 from sprintsync.config import (
     ConfluenceSinkConfig,
@@ -39,12 +37,13 @@ from sprintsync.config import (
 from sprintsync.domain import Plan
 from sprintsync.errors import EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.logs import Redactor
-from sprintsync.report.index import IndexRow
 from sprintsync.report.sections import SectionOptions
 from sprintsync.report.sections.options import VELOCITY
-from sprintsync.sinks.github import report_to_actions
-from sprintsync.sinks.github.actions import on_github_actions
+from sprintsync.sinks.github.actions import on_github_actions, report_to_actions
 from sprintsync.state import RunLock
+
+if TYPE_CHECKING:
+    from sprintsync.report.index import IndexRow
 
 log = structlog.get_logger("sprintsync.compose")
 
@@ -147,7 +146,8 @@ async def run_teams(
         results: list[TeamResult] = []
         for team, task in zip(teams, tasks, strict=True):
             result = task.result()
-            rows.append(index_row(team.name, result.outcome, index=index_path or Path()))
+            if index_path is not None:
+                rows.append(_index_row(team.name, result.outcome, index=index_path))
             if isinstance(result.outcome, SprintsyncError):
                 if len(teams) == 1:
                     raise result.outcome
@@ -162,9 +162,17 @@ async def run_teams(
             _report(result, team, loaded, options=options, stdout=stdout)
     if index_path is not None and not options.dry_run:  # a dry run writes nothing
         as_of = options.as_of or now.astimezone(ZoneInfo(loaded.settings.timezone)).date()
+        from sprintsync.compose.index import publish_index  # noqa: PLC0415 - only with an index
+
         publish_index(index_path, rows, as_of=as_of)
     report_outcome(results, dry_run=options.dry_run)
     return worst
+
+
+def _index_row(team: str, outcome: TeamOutcome | SprintsyncError, *, index: Path) -> IndexRow:
+    from sprintsync.compose.index import index_row  # noqa: PLC0415 - only with an index
+
+    return index_row(team, outcome, index=index)
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,8 @@ async def build_job(team: TeamConfig, wiring: Wiring, *, options: RunOptions) ->
     sections = section_options(wiring.loaded.settings.report)
     velocity = None
     if sections.wants(VELOCITY):
+        from sprintsync.compose.velocity import fetch_velocity_history  # noqa: PLC0415 - on demand
+
         velocity = await fetch_velocity_history(
             team, wiring, count=sections.velocity_sprints, timezone=timezone
         )

@@ -13,7 +13,6 @@ from typing import TextIO
 import structlog
 
 from sprintsync.domain import PublishResult, RenderedReport
-from sprintsync.sinks.github.comment import build_bodies
 
 log = structlog.get_logger("sprintsync.compose.summary")
 
@@ -112,6 +111,8 @@ def render_preview(
 
 def _body(report: RenderedReport, target: Destination, show: frozenset[str]) -> str:
     if target.kind == "github_comment":
+        from sprintsync.sinks.github.comment import build_bodies  # noqa: PLC0415 - comments only
+
         bodies = build_bodies(report, team=report.team, daily=target.daily)
         return "\n".join(bodies)
     if target.kind == "confluence":

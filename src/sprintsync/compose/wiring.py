@@ -25,8 +25,6 @@ from sprintsync.preflight import (
     jira_deployment,
     require_jira_credentials,
 )
-from sprintsync.sinks.github import github_headers
-from sprintsync.sinks.github.comment import DEFAULT_AUTHOR, INSTALLATION_TOKEN_PREFIX
 from sprintsync.sources.jira.deployment import deployment_from_host, fetch_deployment
 
 log = structlog.get_logger("sprintsync.compose")
@@ -193,6 +191,11 @@ def installation_login(wiring: Wiring) -> str | None:
 
     An installation token (the Actions `GITHUB_TOKEN` among them) cannot ask `GET /user`.
     """
+    from sprintsync.sinks.github.comment import (  # noqa: PLC0415 - GitHub teams only
+        DEFAULT_AUTHOR,
+        INSTALLATION_TOKEN_PREFIX,
+    )
+
     token = wiring.secrets.github_token
     if token is not None and token.get_secret_value().startswith(INSTALLATION_TOKEN_PREFIX):
         return DEFAULT_AUTHOR
@@ -203,6 +206,8 @@ async def github_client(
     wiring: Wiring, *, api_url: str, token: SecretStr | None
 ) -> httpx.AsyncClient:
     """One client shape for GitHub's REST and GraphQL APIs (Bearer token, API version)."""
+    from sprintsync.sinks.github.comment import github_headers  # noqa: PLC0415 - GitHub only
+
     secret = token.get_secret_value() if token else ""
     return await open_client(
         wiring,
