@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from sprintsync.domain import DayFigures, Totals
+from sprintsync.report.json_text import indented_json
 from sprintsync.report.model import IssueView, PlanDiffView, ReportView
 from sprintsync.report.sections.to_json import sections_json
 
@@ -60,7 +61,7 @@ def to_json_data(view: ReportView) -> dict[str, Any]:
 
 def render_json(view: ReportView) -> str:
     """The status JSON: 2-space indent, stable key order, trailing newline."""
-    return json.dumps(to_json_data(view), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(to_json_data(view)) + "\n"
 
 
 def _totals(totals: Totals) -> dict[str, int | float]:
