@@ -1,17 +1,12 @@
 """The velocity history's cache and notices in the composition root (no network)."""
 
-from zoneinfo import ZoneInfo
-
 from sprintsync.compose.velocity import (
     CACHE_VERSION,
-    NO_GITHUB_HISTORY,
     ClosedSprint,
     disagreement,
-    fetch_velocity_history,
     read_cache,
     write_cache,
 )
-from sprintsync.config import TeamConfig
 from sprintsync.state import JsonDocument
 
 SPRINT = ClosedSprint(name="ABC Sprint 41", committed=13.0, completed=8.5)
@@ -60,17 +55,3 @@ def test_the_disagreement_notice_names_both_figures():
         "ledger's committed 13, completed 8.5 (SEMANTICS.md §4; `sprintsync audit` explains "
         "each difference)"
     )
-
-
-async def test_github_projects_has_no_history_yet():
-    """A GitHub Projects team gets the section's one line, without a request."""
-    team = TeamConfig.model_validate(
-        {"name": "web", "source": {"type": "github", "owner": "acme", "project": 1}}
-    )
-    history = await fetch_velocity_history(
-        team,
-        None,  # type: ignore[arg-type]  # not reached for GitHub Projects
-        count=4,
-        timezone=ZoneInfo("UTC"),
-    )
-    assert (history.unavailable, history.wanted, history.sprints) == (NO_GITHUB_HISTORY, 4, ())

@@ -11,7 +11,7 @@ import pytest
 
 from sprintsync.domain import SnapshotItem
 from sprintsync.errors import StateError
-from sprintsync.state import RunLock, SnapshotStore
+from sprintsync.state import DryRunSnapshotStore, RunLock, SnapshotStore
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
@@ -87,6 +87,32 @@ def test_snapshots_are_per_project_and_iteration_and_sorted(tmp_path):
     store.save_snapshot(project="acme/5", iteration="it8", taken_at=T0, items=[item()])
     times = [s.taken_at for s in store.snapshots(project="acme/5", iteration="it7")]
     assert times == [T0, T0 + timedelta(hours=24), T0 + timedelta(hours=48)]
+
+
+def test_snapshot_times_are_the_snapshots_times_without_their_items(tmp_path):
+    """The times alone, oldest first, per iteration; a dry run's store adds its own."""
+    store = SnapshotStore(tmp_path / "state.db")
+    for hours in (24, 0):
+        store.save_snapshot(
+            project="acme/5", iteration="it6", taken_at=T0 + timedelta(hours=hours), items=[item()]
+        )
+    store.save_snapshot(project="acme/5", iteration="it7", taken_at=T0, items=[])
+    assert store.snapshot_times(project="acme/5", iteration="it6") == (
+        T0,
+        T0 + timedelta(hours=24),
+    )
+    assert store.snapshot_times(project="acme/5", iteration="it5") == ()
+    dry = DryRunSnapshotStore(tmp_path / "state.db")
+    dry.save_snapshot(project="acme/5", iteration="it6", taken_at=T0 + timedelta(hours=1), items=[])
+    assert dry.snapshot_times(project="acme/5", iteration="it6") == (
+        T0,
+        T0 + timedelta(hours=1),
+        T0 + timedelta(hours=24),
+    )
+    assert (
+        DryRunSnapshotStore(tmp_path / "none.db").snapshot_times(project="acme/5", iteration="it6")
+        == ()
+    )
 
 
 def test_store_uses_wal_and_a_schema_version(tmp_path):

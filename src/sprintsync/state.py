@@ -215,6 +215,16 @@ class SnapshotStore:
                 for row in rows
             )
 
+    def snapshot_times(self, *, project: str, iteration: str) -> tuple[datetime, ...]:
+        """When each snapshot of one iteration was taken, oldest first (no items read)."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT taken_at FROM snapshots WHERE project = ? AND iteration = ? "
+                "ORDER BY taken_at",
+                (project, iteration),
+            ).fetchall()
+            return tuple(datetime.fromisoformat(row["taken_at"]) for row in rows)
+
     @staticmethod
     def _items(connection: sqlite3.Connection, snapshot_id: int) -> tuple[SnapshotItem, ...]:
         rows = connection.execute(
@@ -344,6 +354,10 @@ class DryRunSnapshotStore(SnapshotStore):
         )
         kept = self._kept.get((project, iteration), [])
         return tuple(sorted((*stored, *kept), key=lambda s: s.taken_at))
+
+    def snapshot_times(self, *, project: str, iteration: str) -> tuple[datetime, ...]:
+        """The times of `snapshots`: the file's and this run's, oldest first."""
+        return tuple(s.taken_at for s in self.snapshots(project=project, iteration=iteration))
 
 
 def _compact(value: object) -> str:

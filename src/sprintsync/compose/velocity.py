@@ -1,5 +1,7 @@
 """The velocity history of a team's board: its last closed sprints by our ledger, cached.
 
+A GitHub Projects team's history is its completed iterations (`compose.github_velocity`).
+
 A closed sprint never changes, so its committed and completed figures are kept in the state
 folder (`velocity/<site and board>.json`) by sprint id and fetched once; the sprints missing
 from it are fetched concurrently. Where Jira's Velocity chart (API-NOTES A.5.5) lists a sprint
@@ -18,6 +20,7 @@ import structlog
 
 from sprintsync.compose.adapters import jira_source
 from sprintsync.compose.audit import last_closed_sprints
+from sprintsync.compose.github_velocity import fetch_github_velocity
 from sprintsync.compose.wiring import Wiring, jira_client
 from sprintsync.config import JiraSourceConfig, TeamConfig
 from sprintsync.errors import ConfigError, ReportUnavailableError, StateError, UpstreamError
@@ -31,7 +34,6 @@ from sprintsync.state import JsonDocument
 log = structlog.get_logger("sprintsync.compose")
 
 CACHE_VERSION = 1
-NO_GITHUB_HISTORY = "No velocity history for GitHub Projects yet"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +52,7 @@ async def fetch_velocity_history(
     """The board's last `count` closed sprints; a failure is the section's reason, never fatal."""
     source = team.source
     if not isinstance(source, JiraSourceConfig):
-        return VelocityHistory(wanted=count, unavailable=NO_GITHUB_HISTORY)
+        return await fetch_github_velocity(source, wiring, count=count, timezone=timezone)
     try:
         closed = await fetch_closed_sprints(source, wiring, count=count, timezone=timezone)
     except UpstreamError as error:

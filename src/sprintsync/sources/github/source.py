@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import structlog
 
-from sprintsync.domain import SprintData, TrackedIssue
+from sprintsync.domain import Snapshot, Sprint, SprintData, TrackedIssue
 from sprintsync.errors import UpstreamError
 from sprintsync.http import PageGuard, max_pages_for
 from sprintsync.sources.github.blocked import BlockedMarker
@@ -87,6 +87,16 @@ class GitHubProjectsSource:
         self._timezone = timezone
 
     @property
+    def now(self) -> datetime:
+        """The run's clock: when a snapshot taken now is taken."""
+        return self._now
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The team's time zone, in which an iteration starts and ends."""
+        return self._timezone
+
+    @property
     def _where(self) -> str:
         return f"GitHub project {self._owner}/{self._number}"
 
@@ -109,8 +119,46 @@ class GitHubProjectsSource:
         current = await self.fetch_items(info.owner_kind)
         self._save_snapshot(iteration, current)
         snapshots = self._store.snapshots(project=self._store_key, iteration=iteration.id)
+        return self._sprint_data(sprint, info, snapshots, current, log_assumptions=True)
+
+    def stored_snapshot_times(self, iteration: Iteration) -> tuple[datetime, ...]:
+        """When each stored snapshot of `iteration` was taken, oldest first."""
+        return self._store.snapshot_times(project=self._store_key, iteration=iteration.id)
+
+    def replay(
+        self,
+        iteration: Iteration,
+        *,
+        info: ProjectInfo,
+        current: list[CurrentItem],
+        cutoff: datetime,
+    ) -> SprintData:
+        """`iteration` as a run for it at this clock would see it, storing nothing.
+
+        Its stored snapshots plus the project as `current` shows it now (the snapshot such a
+        run would store first); with no stored snapshot, that one alone.
+        """
+        stored = self._store.snapshots(project=self._store_key, iteration=iteration.id)
+        snapshots = stored
+        if all(s.taken_at != self._now for s in stored):
+            now = Snapshot(self._now, tuple(c.snapshot for c in current))
+            snapshots = tuple(sorted((*stored, now), key=lambda s: s.taken_at))
+        sprint = to_sprint(iteration, timezone=self._timezone, cutoff=cutoff, url=info.url)
+        return self._sprint_data(sprint, info, snapshots, current, log_assumptions=False)
+
+    def _sprint_data(
+        self,
+        sprint: Sprint,
+        info: ProjectInfo,
+        snapshots: tuple[Snapshot, ...],
+        current: list[CurrentItem],
+        *,
+        log_assumptions: bool,
+    ) -> SprintData:
+        """The iteration's SprintData from its snapshots, enriched by the items as they are now."""
+        iteration_id = sprint.id
         rules = HistoryRules(
-            iteration_id=iteration.id,
+            iteration_id=iteration_id,
             start=sprint.start,
             done=self._done,
             in_progress=self._in_progress,
@@ -119,9 +167,9 @@ class GitHubProjectsSource:
         histories = build_histories(snapshots, rules)
         by_id = {item.snapshot.item_id: item for item in current}
         issues = tuple(_enrich(issue, by_id.get(i)) for i, issue in histories.issues.items())
-        for notice in histories.notices:
+        for notice in histories.notices if log_assumptions else ():
             log.warning("github.history_assumption", project=self._where, notice=notice)
-        in_iteration = [c for c in current if c.snapshot.iteration_id == iteration.id]
+        in_iteration = [c for c in current if c.snapshot.iteration_id == iteration_id]
         notices = (*histories.notices, *build_points_notices(in_iteration))
         return SprintData(sprint=sprint, issues=issues, tracker_url=info.url, notices=notices)
 
