@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from sprintsync import __version__
+from sprintsync.collector import keep_young_collections_only
 from sprintsync.errors import EXIT_CONFIG, EXIT_OK, SprintsyncError, exit_code_for
 from sprintsync.scaffold import COMMANDS as SETUP_COMMANDS
 from sprintsync.scaffold import add_commands as add_setup_commands
@@ -139,7 +140,13 @@ def _timestamp(text: str) -> datetime:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    `argv` None is the process's own command line: the collector is set for a batch run
+    (`sprintsync.collector`); a caller passing `argv` keeps its own setting.
+    """
+    if argv is None:
+        keep_young_collections_only()
     stdout, stderr = sys.stdout, sys.stderr  # read at call time (STYLE trap 6)
     try:
         args = build_parser().parse_args(argv)
