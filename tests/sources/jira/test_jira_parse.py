@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fakes.jira_world import FIELDS, board_config, sprint
 from sprintsync.domain import WorkState
@@ -188,3 +190,29 @@ def test_parse_time_of_negative_offset_equals_utc_moment():
     """'-0800' and the equivalent UTC moment compare equal."""
     pacific = timezone(timedelta(hours=-8))
     assert parse_time("2025-01-24T00:00:00.000-0800") == datetime(2025, 1, 24, tzinfo=pacific)
+
+
+@given(
+    moment=st.datetimes(  # hypothesis takes naive bounds and adds the zone itself
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001
+        max_value=datetime(2099, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    offset_minutes=st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: m - m % 15),
+    spelling=st.sampled_from(["+HHMM", "+HH:MM", "Z"]),
+)
+def test_every_jira_spelling_of_a_moment_reads_back_as_that_moment(
+    moment: datetime, offset_minutes: int, spelling: str
+) -> None:
+    """`+0000`, `+00:00` and `Z` with milliseconds: the same instant, whichever path reads it."""
+    zone = timezone(timedelta(minutes=offset_minutes)) if spelling != "Z" else UTC
+    local = moment.replace(microsecond=moment.microsecond // 1000 * 1000).astimezone(zone)
+    text = local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    text += {
+        "+HHMM": f"{sign}{hours:02d}{minutes:02d}",
+        "+HH:MM": f"{sign}{hours:02d}:{minutes:02d}",
+    }.get(spelling, "Z")
+    assert parse_time(text) == local
+    assert parse_time(text.lower() if spelling == "Z" else text) == local

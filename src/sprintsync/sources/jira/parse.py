@@ -57,16 +57,22 @@ def _parse_time(value: object) -> datetime | None:
         return _from_epoch(float(value))
     if isinstance(value, str) and value.strip().isdigit():
         return _from_epoch(float(value))
-    moment = None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(_OFFSET_NO_COLON.sub(r"\1:\2", text))
-        except ValueError:
-            moment = None
+    moment = _from_iso(value.strip()) if isinstance(value, str) else None
     return None if moment is None or moment.tzinfo is None else moment
+
+
+def _from_iso(text: str) -> datetime | None:
+    """Python 3.11 reads Jira's `+0000` itself; older spellings get the colon put in first."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(_OFFSET_NO_COLON.sub(r"\1:\2", text))
+    except ValueError:
+        return None
 
 
 def unique_by_id(issues: Sequence[IssueT]) -> list[IssueT]:
